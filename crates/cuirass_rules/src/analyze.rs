@@ -1,0 +1,110 @@
+//! Analysing one Python file: parse once, bind names, run the enabled rules, and hand back the
+//! findings with what suppressions need (the statement lines of each finding and the file's
+//! suppression comments).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use cuirass_diagnostics::{Finding, Notice, NoticeKind, normalize_for_fingerprint};
+use cuirass_python::{SourceFile, Suppressions, bind, parse};
+
+use crate::checker::{Checker, Context};
+use crate::registry::RuleSet;
+
+/// Knobs for one file's analysis.
+#[derive(Debug, Clone)]
+pub struct AnalysisOptions {
+    /// Lines of context around the reported lines in code frames.
+    pub frame_context: u32,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self { frame_context: 1 }
+    }
+}
+
+/// One file's raw results, before suppressions are applied.
+#[derive(Debug, Default)]
+pub struct FileAnalysis {
+    /// Each finding with the first and last line of its statement (suppression anchors).
+    pub findings: Vec<(Finding, [u32; 2])>,
+    pub notices: Vec<Notice>,
+    pub suppressions: Suppressions,
+}
+
+impl FileAnalysis {
+    /// Applies the file's suppressions: returns the findings that remain and how many were
+    /// suppressed.
+    pub fn apply_suppressions(&mut self) -> (Vec<Finding>, usize) {
+        let mut kept = Vec::with_capacity(self.findings.len());
+        let mut suppressed = 0;
+        for (finding, [first, last]) in self.findings.drain(..) {
+            let line = finding.location.span.start.line;
+            let end = finding.location.span.end.line;
+            if self
+                .suppressions
+                .suppresses(finding.rule, &[line, end, first, last])
+            {
+                suppressed += 1;
+            } else {
+                kept.push(finding);
+            }
+        }
+        (kept, suppressed)
+    }
+}
+
+/// Parses, binds and checks one Python file. Never panics: a bug in a rule becomes an
+/// `internal-error` notice and the rest of the scan goes on.
+pub fn analyze_python(
+    source: &SourceFile,
+    rules: &RuleSet,
+    options: &AnalysisOptions,
+) -> FileAnalysis {
+    let result = catch_unwind(AssertUnwindSafe(|| analyze_inner(source, rules, options)));
+    result.unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        FileAnalysis {
+            notices: vec![Notice::new(
+                NoticeKind::InternalError,
+                source.display.clone(),
+                format!("cuirass failed while analysing this file ({detail}); please report it"),
+            )],
+            ..FileAnalysis::default()
+        }
+    })
+}
+
+fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions) -> FileAnalysis {
+    let parsed = parse(source);
+    let notices = parsed.syntax_errors(source);
+    let suppressions = Suppressions::from_python(source, parsed.comments());
+    let mut findings = if rules.is_empty() {
+        Vec::new()
+    } else {
+        let bound = bind(source, &parsed);
+        let mut checker = Checker::new(Context::new(source, &bound.semantic), rules);
+        checker.run(parsed.suite());
+        checker.ctx.into_findings()
+    };
+    for (finding, _) in &mut findings {
+        let span = finding.location.span;
+        if finding.frame.is_none() {
+            finding.frame = Some(source.frame(span, options.frame_context));
+        }
+        if finding.fingerprint_key.is_empty() {
+            let end = span.end.line.max(span.start.line).min(span.start.line + 4);
+            finding.fingerprint_key =
+                normalize_for_fingerprint(&source.lines(span.start.line, end));
+        }
+    }
+    FileAnalysis {
+        findings,
+        notices,
+        suppressions,
+    }
+}

@@ -1,0 +1,313 @@
+//! The checker: one walk over a bound module that hands each node to the rules interested in
+//! it, tracking the statement, function and class a node sits in.
+
+use cuirass_diagnostics::{Finding, RuleMeta};
+use cuirass_python::ast::visitor::{self, Visitor};
+use cuirass_python::ast::{self, Expr, Stmt};
+use cuirass_python::semantic::SemanticModel;
+use cuirass_python::{Ranged, SourceFile, TextRange, qualified_name_of, with_stack};
+
+use crate::registry::RuleSet;
+use crate::rule::Interest;
+
+/// A call with its callee resolved once for every rule that looks at it.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    pub node: &'a ast::ExprCall,
+    /// `subprocess.Popen`, `builtins.eval`, `yaml.load` … or `None` when the callee is a local
+    /// value or unknown.
+    pub name: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    /// The keyword argument `name`, if passed.
+    pub fn keyword(&self, name: &str) -> Option<&'a Expr> {
+        self.node
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
+            .map(|k| &k.value)
+    }
+
+    /// Positional argument `index` (stops at the first `*args`).
+    pub fn arg(&self, index: usize) -> Option<&'a Expr> {
+        self.node
+            .arguments
+            .args
+            .iter()
+            .take_while(|a| !a.is_starred_expr())
+            .nth(index)
+    }
+
+    /// The argument passed by keyword `name` or else at `index`.
+    pub fn argument(&self, name: &str, index: usize) -> Option<&'a Expr> {
+        self.keyword(name).or_else(|| self.arg(index))
+    }
+
+    /// Whether the call passes `**kwargs` (which may hold any keyword).
+    pub fn has_kwargs_splat(&self) -> bool {
+        self.node.arguments.keywords.iter().any(|k| k.arg.is_none())
+    }
+
+    /// Whether the call matches one of the dotted names.
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        self.name.is_some_and(|n| names.contains(&n))
+    }
+
+    /// The method name when the callee is an attribute (`x.execute(...)` → `execute`), whether
+    /// or not the receiver resolves.
+    pub fn method(&self) -> Option<&'a str> {
+        match self.node.func.as_ref() {
+            Expr::Attribute(attr) => Some(attr.attr.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// The node a rule is called with.
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'a> {
+    Call(Call<'a>),
+    Expr(&'a Expr),
+    Stmt(&'a Stmt),
+    Module(&'a [Stmt]),
+}
+
+/// What a rule sees while it checks: the file, the semantic model, where in the file the
+/// walk is, and the sink for findings.
+pub struct Context<'a> {
+    pub source: &'a SourceFile,
+    pub semantic: &'a SemanticModel<'a>,
+    rule: Option<&'static RuleMeta>,
+    findings: Vec<(Finding, [u32; 2])>,
+    statements: Vec<&'a Stmt>,
+    functions: Vec<&'a ast::StmtFunctionDef>,
+    classes: Vec<&'a ast::StmtClassDef>,
+    is_test_file: bool,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(source: &'a SourceFile, semantic: &'a SemanticModel<'a>) -> Self {
+        Self {
+            source,
+            semantic,
+            rule: None,
+            findings: Vec::new(),
+            statements: Vec::new(),
+            functions: Vec::new(),
+            classes: Vec::new(),
+            is_test_file: is_test_path(&source.display),
+        }
+    }
+
+    /// Reports a finding of the running rule at `range` and returns it for adjustments
+    /// (severity, confidence, related locations).
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> Option<&mut Finding> {
+        let rule = self.rule?;
+        let location = self.source.location(range);
+        let statement_lines = self.statement_lines(range);
+        self.findings
+            .push((Finding::new(rule, message, location), statement_lines));
+        self.findings.last_mut().map(|(finding, _)| finding)
+    }
+
+    /// First and last line of the statement holding `range`: suppressions on either count.
+    fn statement_lines(&self, range: TextRange) -> [u32; 2] {
+        let Some(stmt) = self.statements.last() else {
+            let line = self.source.position(range.start()).line;
+            return [line, line];
+        };
+        let first = self.source.position(stmt.start()).line;
+        let last = if is_compound(stmt) {
+            // For `if`/`for`/`def` … the statement's last line is far away; the end of the
+            // finding itself is the useful second anchor.
+            self.source.position(range.end()).line
+        } else {
+            self.source.position(stmt.end()).line
+        };
+        [first, last]
+    }
+
+    /// The dotted qualified name `expr` resolves to through imports, if any.
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        qualified_name_of(self.semantic, expr)
+    }
+
+    /// The innermost enclosing function, if any.
+    pub fn function(&self) -> Option<&'a ast::StmtFunctionDef> {
+        self.functions.last().copied()
+    }
+
+    /// The innermost enclosing class, if any.
+    pub fn class(&self) -> Option<&'a ast::StmtClassDef> {
+        self.classes.last().copied()
+    }
+
+    /// The statement being checked and its ancestors, innermost last.
+    pub fn statements(&self) -> &[&'a Stmt] {
+        &self.statements
+    }
+
+    /// Whether the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`).
+    pub fn is_test_file(&self) -> bool {
+        self.is_test_file
+    }
+
+    /// Source text of a range.
+    pub fn text(&self, range: TextRange) -> &'a str {
+        self.source
+            .text
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+
+    pub(crate) fn into_findings(self) -> Vec<(Finding, [u32; 2])> {
+        self.findings
+    }
+}
+
+fn is_compound(stmt: &Stmt) -> bool {
+    matches!(
+        stmt,
+        Stmt::If(_)
+            | Stmt::For(_)
+            | Stmt::While(_)
+            | Stmt::With(_)
+            | Stmt::Try(_)
+            | Stmt::FunctionDef(_)
+            | Stmt::ClassDef(_)
+            | Stmt::Match(_)
+    )
+}
+
+/// Test files by the conventions pytest and unittest use.
+pub(crate) fn is_test_path(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.starts_with("test_")
+        || file.ends_with("_test.py")
+        || file == "conftest.py"
+        || file == "tests.py"
+        || path
+            .split('/')
+            .any(|segment| segment == "tests" || segment == "test" || segment == "testing")
+}
+
+/// Walks a module and dispatches nodes to rules.
+pub(crate) struct Checker<'a, 'r> {
+    pub(crate) ctx: Context<'a>,
+    rules: &'r RuleSet,
+}
+
+impl<'a, 'r> Checker<'a, 'r> {
+    pub(crate) fn new(ctx: Context<'a>, rules: &'r RuleSet) -> Self {
+        Self { ctx, rules }
+    }
+
+    pub(crate) fn run(&mut self, suite: &'a [Stmt]) {
+        self.visit_body(suite);
+        if self.rules.wants(Interest::Module) {
+            self.dispatch(Interest::Module, &Node::Module(suite));
+        }
+    }
+
+    fn dispatch(&mut self, interest: Interest, node: &Node<'_>) {
+        for rule in self.rules.interested(interest) {
+            self.ctx.rule = Some(&rule.meta);
+            (rule.check)(&mut self.ctx, node);
+        }
+        self.ctx.rule = None;
+    }
+
+    fn stmt_interest(stmt: &Stmt) -> Option<Interest> {
+        Some(match stmt {
+            Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::AugAssign(_) => Interest::Assign,
+            Stmt::Assert(_) => Interest::Assert,
+            Stmt::Try(_) => Interest::Try,
+            Stmt::FunctionDef(_) => Interest::FunctionDef,
+            Stmt::ClassDef(_) => Interest::ClassDef,
+            Stmt::Import(_) | Stmt::ImportFrom(_) => Interest::Import,
+            Stmt::With(_) => Interest::With,
+            _ => return None,
+        })
+    }
+
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+        self.ctx.statements.push(stmt);
+        if let Some(interest) = Self::stmt_interest(stmt) {
+            if self.rules.wants(interest) {
+                self.dispatch(interest, &Node::Stmt(stmt));
+            }
+        }
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                // Decorators and defaults belong to the enclosing scope.
+                for decorator in &function.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                self.visit_parameters(&function.parameters);
+                if let Some(returns) = &function.returns {
+                    self.visit_annotation(returns);
+                }
+                self.ctx.functions.push(function);
+                self.visit_body(&function.body);
+                self.ctx.functions.pop();
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                self.ctx.classes.push(class);
+                self.visit_body(&class.body);
+                self.ctx.classes.pop();
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+        self.ctx.statements.pop();
+    }
+
+    fn visit_expr_inner(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Call(call) => {
+                if self.rules.wants(Interest::Call) {
+                    let name = self.ctx.qualified_name(&call.func);
+                    let node = Node::Call(Call {
+                        node: call,
+                        name: name.as_deref(),
+                    });
+                    self.dispatch(Interest::Call, &node);
+                }
+            }
+            Expr::Attribute(_) => {
+                if self.rules.wants(Interest::Attribute) {
+                    self.dispatch(Interest::Attribute, &Node::Expr(expr));
+                }
+            }
+            Expr::StringLiteral(_) => {
+                if self.rules.wants(Interest::StringLiteral) {
+                    self.dispatch(Interest::StringLiteral, &Node::Expr(expr));
+                }
+            }
+            Expr::Compare(_) => {
+                if self.rules.wants(Interest::Compare) {
+                    self.dispatch(Interest::Compare, &Node::Expr(expr));
+                }
+            }
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        with_stack(|| self.visit_stmt_inner(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        with_stack(|| self.visit_expr_inner(expr));
+    }
+}

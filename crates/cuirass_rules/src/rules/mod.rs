@@ -1,0 +1,10 @@
+//! Rule families. Each family's `RULES` slice is joined here; the registry sorts them.
+
+use crate::rule::Rule;
+
+pub(crate) mod code;
+
+/// Every declared rule, in family order.
+pub(crate) fn all() -> impl Iterator<Item = &'static Rule> {
+    code::rules()
+}
