@@ -151,6 +151,7 @@ pub const CWE_TITLES: &[(u16, &str)] = &[
     ),
     (1204, "Generation of Weak Initialization Vector (IV)"),
     (1275, "Sensitive Cookie with Improper SameSite Attribute"),
+    (1327, "Binding to an Unrestricted IP Address"),
     (1333, "Inefficient Regular Expression Complexity"),
     (1357, "Reliance on Insufficiently Trustworthy Component"),
     (1395, "Dependency on Vulnerable Third-Party Component"),

@@ -18,6 +18,6 @@ pub use finding::{
 pub use fingerprint::{Fingerprint, fingerprint, normalize_for_fingerprint};
 pub use meta::{
     Alias, Audit, Confidence, Impact, Likelihood, Owasp2021, ParseEnumError, RuleKind, RuleMeta,
-    Severity,
+    Severity, dedent_doc,
 };
 pub use notice::{Notice, NoticeKind};

@@ -323,6 +323,16 @@ impl RuleMeta {
     }
 }
 
+/// Removes the one leading space that `///` doc comments leave on every line, so the
+/// documentation reads as plain Markdown.
+pub fn dedent_doc(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    for line in doc.split_inclusive('\n') {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+    }
+    out
+}
+
 /// Finds a `## heading` section in markdown and returns its body.
 pub(crate) fn doc_section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
     let mut start = None;
