@@ -41,23 +41,32 @@ impl ParsedModule {
         &self.comments
     }
 
-    /// Syntax errors as notices (one per error, with its position).
+    /// The syntax errors as one notice at the first error (a cascade of follow-on errors says
+    /// nothing more), or none.
     pub fn syntax_errors(&self, source: &SourceFile) -> Vec<Notice> {
         let Some(parsed) = &self.parsed else {
             return Vec::new();
         };
-        parsed
-            .errors()
-            .iter()
-            .map(|error| {
-                Notice::new(
-                    NoticeKind::ParseError,
-                    source.display.clone(),
-                    format!("syntax error: {}", error.error),
-                )
-                .at(source.position(error.location.start()))
-            })
-            .collect()
+        let errors = parsed.errors();
+        let Some(first) = errors.iter().min_by_key(|e| e.location.start()) else {
+            return Vec::new();
+        };
+        let more = match errors.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more error)".to_string(),
+            n => format!(" (and {n} more errors)"),
+        };
+        vec![
+            Notice::new(
+                NoticeKind::ParseError,
+                source.display.clone(),
+                format!(
+                    "syntax error: {}{more}; rules ran on the parts that parsed",
+                    first.error
+                ),
+            )
+            .at(source.position(first.location.start())),
+        ]
     }
 
     pub fn has_syntax_errors(&self) -> bool {

@@ -143,8 +143,10 @@ impl Suppressions {
             });
             self.push(SuppressionKind::Nosec, position, codes);
         }
-        if let Some(rest) = find_word_after(comment, "noqa") {
-            if let Some(list) = rest.trim_start().strip_prefix(':') {
+        if let Some(rest) = find_word_after(comment, "noqa")
+            && let Some(list) = rest.trim_start().strip_prefix(':')
+        {
+            {
                 let codes: Vec<String> = leading_codes(list, |code| {
                     code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                         && code.chars().skip(1).all(|c| c.is_ascii_alphanumeric())
@@ -167,11 +169,11 @@ impl Suppressions {
         let mut found = false;
         for line in lines {
             for &index in self.by_line.get(line).into_iter().flatten() {
-                if let Some(item) = self.items.get(index) {
-                    if item.covers(rule) {
-                        item.used.set(true);
-                        found = true;
-                    }
+                if let Some(item) = self.items.get(index)
+                    && item.covers(rule)
+                {
+                    item.used.set(true);
+                    found = true;
                 }
             }
         }
@@ -197,8 +199,7 @@ impl Suppressions {
                             NoticeKind::UnknownSuppression,
                             path,
                             format!(
-                                "`{}` names no cuirass rule or alias; this suppression does nothing for it",
-                                code
+                                "`{code}` names no cuirass rule or alias; this suppression does nothing for it"
                             ),
                         )
                         .at(item.position),

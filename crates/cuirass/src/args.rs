@@ -1,0 +1,142 @@
+//! Command-line arguments. Each flag's help text sits beside it; `--help` and the generated CLI
+//! reference both come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A security auditor for Python projects: insecure code, framework configuration, secrets,
+/// vulnerable dependencies and end-of-life interpreters, in one pass.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cuirass",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Audit Python projects and report what is insecure.
+    Check(CheckArgs),
+    /// List every rule: name, audit, severity, confidence, CWE, OWASP category and aliases.
+    Rules(RulesArgs),
+    /// Show a rule's documentation (accepts rule names and Bandit/Ruff ids such as `B602`).
+    Explain(ExplainArgs),
+}
+
+/// Output formats of `cuirass check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// For people: one block per finding with a code frame, then a summary.
+    Text,
+    /// A versioned JSON document (schema in `docs/json-schema.json`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to audit.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub(crate) format: CheckFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Only run these rules (names, Bandit/Ruff ids, or audits: code, config, secrets,
+    /// dependencies, interpreter). Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) select: Vec<String>,
+
+    /// Never run these rules (names, ids or audits).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) ignore: Vec<String>,
+
+    /// Add rules to the selection from configuration.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) extend_select: Vec<String>,
+
+    /// Add rules to the ignore list from configuration.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) extend_ignore: Vec<String>,
+
+    /// Skip files and directories matching GLOB (gitignore syntax; adds to the defaults).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+
+    /// Exit with 1 when a finding at or above this severity is reported [default: low].
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<String>,
+
+    /// Report only findings at or above this severity [default: info].
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) min_severity: Option<String>,
+
+    /// Report only findings at or above this confidence [default: low].
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub(crate) min_confidence: Option<String>,
+
+    /// Skip files larger than this (e.g. `10MB`, `512KiB`, or bytes) [default: 10MB].
+    #[arg(long, value_name = "SIZE")]
+    pub(crate) max_file_size: Option<String>,
+
+    /// Number of threads [default: the number of CPUs].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+
+    /// Use this configuration file instead of discovering `cuirass.toml`/`pyproject.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Also scan files that `.gitignore` excludes.
+    #[arg(long)]
+    pub(crate) no_respect_gitignore: bool,
+
+    /// List suppression comments that suppressed nothing.
+    #[arg(long)]
+    pub(crate) report_unused_suppressions: bool,
+
+    /// Print counts per rule after the findings.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+
+    /// Print only findings: no code frames, summary or warnings.
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
+
+    /// Never colour the output (also: the `NO_COLOR` environment variable).
+    #[arg(long)]
+    pub(crate) no_color: bool,
+}
+
+/// Output formats of `cuirass rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub(crate) format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// A rule name (`subprocess-shell-true`) or alias (`B602`, `S602`).
+    pub(crate) rule: String,
+}

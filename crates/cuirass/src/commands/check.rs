@@ -1,0 +1,348 @@
+//! `cuirass check`: configuration → walk → per-file analysis in parallel → suppressions,
+//! filters and fingerprints → one report.
+//!
+//! Each file is read, parsed and analysed exactly once, on a worker thread, and produces its own
+//! findings and notices; nothing is shared between workers, and the merge sorts everything so
+//! the output never depends on thread timing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::num::NonZeroUsize;
+use std::path::Path;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, Result};
+use cuirass_diagnostics::{Audit, Confidence, Finding, Notice, Severity, fingerprint};
+use cuirass_python::{SourceFile, module_path_for};
+use cuirass_report::{RunInfo, ScanReport, TextOptions};
+use cuirass_rules::{AnalysisOptions, RuleSet, analyze_python, registry};
+use cuirass_workspace::{
+    FileEntry, FileKind, Overrides, Selector, Settings, discover, parse_size, read_source, resolve,
+    walk,
+};
+use rayon::prelude::*;
+
+use crate::UsageError;
+use crate::args::{CheckArgs, CheckFormat};
+use crate::catalogue;
+use crate::exit::ExitStatus;
+use crate::printer::Printer;
+
+/// Runs `cuirass check`.
+pub(crate) fn check(args: &CheckArgs, printer: &Printer) -> Result<ExitStatus> {
+    let started = Instant::now();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+
+    let overrides = overrides(args)?;
+    let config = discover(&args.paths, args.config.as_deref(), &cwd).map_err(UsageError::from)?;
+    let settings =
+        resolve(config.as_ref(), &overrides, &args.paths, &cwd).map_err(UsageError::from)?;
+    check_selectors(&settings)?;
+    let rules = enabled_rules(&settings)?;
+
+    let walked = walk(&args.paths, &settings.walk, &cwd);
+    if let Some(missing) = walked.missing.first() {
+        return Err(UsageError::new(format!("`{missing}` does not exist"))
+            .with_hint("pass files or directories that exist (paths are relative to the current directory)")
+            .into());
+    }
+
+    let rule_set = RuleSet::new(rules.iter().copied());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads())
+        // Deep recursion grows its own stack (stacker); this only sets the starting size.
+        .stack_size(8 << 20)
+        .build()
+        .context("cannot start worker threads")?;
+    let options = AnalysisOptions::default();
+    let report_unused = args.report_unused_suppressions;
+    let outcomes: Vec<FileOutcome> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|entry| analyze_file(entry, &settings, &rule_set, &options, report_unused))
+            .collect()
+    });
+
+    let mut findings = Vec::new();
+    let mut notices = walked.notices;
+    let mut suppressed = 0;
+    let mut files_scanned = 0;
+    for outcome in outcomes {
+        findings.extend(outcome.findings);
+        notices.extend(outcome.notices);
+        suppressed += outcome.suppressed;
+        files_scanned += usize::from(outcome.scanned);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    notices.sort();
+
+    let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
+    let report = ScanReport {
+        findings,
+        notices,
+        info: RunInfo {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+            started_unix,
+            duration: started.elapsed(),
+            files_scanned,
+            audits_run: audits_run(&rules),
+            audits_not_run: Vec::new(),
+            suppressed_inline: suppressed,
+            baseline: None,
+            rules: rules.iter().map(|rule| &rule.meta).collect(),
+        },
+    };
+    write_report(args, printer, &report)?;
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn overrides(args: &CheckArgs) -> Result<Overrides> {
+    fn parse<T: std::str::FromStr>(value: Option<&String>, flag: &str) -> Result<Option<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
+        value
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|e| UsageError::new(format!("invalid value for `{flag}`: {e}")).into())
+            })
+            .transpose()
+    }
+    let max_file_size = args
+        .max_file_size
+        .as_deref()
+        .map(|v| {
+            parse_size(v).map_err(|e| {
+                anyhow::Error::from(UsageError::new(format!(
+                    "invalid value for `--max-file-size`: {e}"
+                )))
+            })
+        })
+        .transpose()?;
+    Ok(Overrides {
+        select: (!args.select.is_empty()).then(|| args.select.clone()),
+        ignore: args.ignore.clone(),
+        extend_select: args.extend_select.clone(),
+        extend_ignore: args.extend_ignore.clone(),
+        exclude: args.exclude.clone(),
+        fail_on: parse::<Severity>(args.fail_on.as_ref(), "--fail-on")?,
+        min_severity: parse::<Severity>(args.min_severity.as_ref(), "--min-severity")?,
+        min_confidence: parse::<Confidence>(args.min_confidence.as_ref(), "--min-confidence")?,
+        max_file_size,
+        jobs: args.jobs.and_then(NonZeroUsize::new),
+        no_respect_gitignore: args.no_respect_gitignore,
+    })
+}
+
+/// Every selector must name a rule, an alias or an audit; say where an unknown one was written.
+fn check_selectors(settings: &Settings) -> Result<()> {
+    let unknown = settings
+        .rules
+        .selectors()
+        .chain(settings.per_file_ignores.selectors())
+        .find(|selector| !catalogue::is_known_selector(&selector.value));
+    if let Some(selector) = unknown {
+        let hint = suggestion(&selector.value);
+        let mut error = UsageError::new(format!(
+            "unknown rule `{}` in {}",
+            selector.value, selector.origin
+        ));
+        error = error.with_hint(hint.map_or_else(
+            || "`cuirass rules` lists every rule name and alias".to_string(),
+            |name| format!("did you mean `{name}`?"),
+        ));
+        return Err(error.into());
+    }
+    Ok(())
+}
+
+/// The closest rule name, for "did you mean".
+fn suggestion(value: &str) -> Option<&'static str> {
+    catalogue::all()
+        .into_iter()
+        .map(|meta| (edit_distance(value, meta.name), meta.name))
+        .filter(|&(distance, name)| distance <= name.len() / 3 + 1)
+        .min()
+        .map(|(_, name)| name)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let value = (previous.get(j).copied().unwrap_or(0) + cost)
+                .min(
+                    previous
+                        .get(j + 1)
+                        .copied()
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(1),
+                )
+                .min(
+                    current
+                        .get(j)
+                        .copied()
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(1),
+                );
+            current.push(value);
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+fn enabled_rules(settings: &Settings) -> Result<Vec<&'static cuirass_rules::Rule>> {
+    let defaults = registry()
+        .iter()
+        .filter(|rule| rule.meta.default_enabled)
+        .map(|rule| rule.meta.name);
+    let names: BTreeSet<&'static str> = settings.rules.resolve(
+        defaults,
+        |selector: &Selector| -> Result<Vec<&'static str>> {
+            Ok(registry()
+                .iter()
+                .filter(|rule| catalogue::selector_matches(&selector.value, &rule.meta))
+                .map(|rule| rule.meta.name)
+                .collect())
+        },
+    )?;
+    Ok(registry()
+        .iter()
+        .copied()
+        .filter(|rule| names.contains(rule.meta.name))
+        .collect())
+}
+
+fn audits_run(rules: &[&'static cuirass_rules::Rule]) -> Vec<Audit> {
+    let audits: BTreeSet<Audit> = rules.iter().map(|rule| rule.meta.audit).collect();
+    audits.into_iter().collect()
+}
+
+/// What one file contributed.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Vec<Finding>,
+    notices: Vec<Notice>,
+    suppressed: usize,
+    scanned: bool,
+}
+
+fn analyze_file(
+    entry: &FileEntry,
+    settings: &Settings,
+    rules: &RuleSet,
+    options: &AnalysisOptions,
+    report_unused: bool,
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    if entry.kind != FileKind::Python || rules.is_empty() {
+        return outcome;
+    }
+    let text = match read_source(entry, settings.walk.max_file_size, true) {
+        Ok(text) => text,
+        Err(notice) => {
+            outcome.notices.push(notice);
+            return outcome;
+        }
+    };
+    outcome.notices.extend(text.notice);
+    outcome.scanned = true;
+    let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text)
+        .with_module_path(module_path_for(&entry.path));
+    let mut analysis = analyze_python(&source, rules, options);
+    outcome.notices.append(&mut analysis.notices);
+    outcome.notices.extend(
+        analysis
+            .suppressions
+            .unknown_codes(&entry.display, &|code| catalogue::find(code).is_some()),
+    );
+    let (findings, suppressed) = analysis.apply_suppressions();
+    if report_unused {
+        outcome
+            .notices
+            .extend(analysis.suppressions.unused(&entry.display));
+    }
+    outcome.suppressed = suppressed;
+
+    let ignored: Vec<&Selector> = settings
+        .per_file_ignores_for(&entry.root_relative)
+        .collect();
+    let mut occurrences: HashMap<(&'static str, String), u32> = HashMap::new();
+    for mut finding in findings {
+        if finding.severity < settings.min_severity
+            || finding.confidence < settings.min_confidence
+            || ignored
+                .iter()
+                .any(|s| catalogue::selector_matches(&s.value, finding.rule))
+        {
+            continue;
+        }
+        let key = (finding.rule.name, finding.fingerprint_key.clone());
+        let occurrence = occurrences.entry(key).or_insert(0);
+        finding.fingerprint = fingerprint(
+            finding.rule.name,
+            &entry.root_relative,
+            &finding.fingerprint_key,
+            *occurrence,
+        );
+        *occurrence += 1;
+        outcome.findings.push(finding);
+    }
+    outcome
+}
+
+fn write_report(args: &CheckArgs, printer: &Printer, report: &ScanReport) -> Result<()> {
+    let text_options = |color: bool| TextOptions {
+        color,
+        frames: !args.quiet,
+        statistics: args.statistics,
+        quiet: args.quiet,
+    };
+    let write = |out: &mut dyn std::io::Write, color: bool| match args.format {
+        CheckFormat::Text => cuirass_report::write_text(out, report, &text_options(color)),
+        CheckFormat::Json => cuirass_report::write_json(out, report),
+        CheckFormat::Sarif => cuirass_report::write_sarif(out, report),
+    };
+    match &args.output {
+        Some(path) => {
+            cuirass_report::write_atomically(path, |out| write(out, false))
+                .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
+            if !args.quiet && args.format != CheckFormat::Text {
+                summarize_on_stderr(printer, report, path);
+            }
+        }
+        None => printer
+            .stdout(|out| write(out, printer.color_stdout))
+            .context("cannot write the report to standard output")?,
+    }
+    if args.format != CheckFormat::Text && args.output.is_none() {
+        let unaudited = report.notices.iter().filter(|n| n.kind.is_error()).count();
+        if unaudited > 0 {
+            printer.warning(format_args!(
+                "{unaudited} file(s) could not be fully audited; see `notices` in the report"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn summarize_on_stderr(printer: &Printer, report: &ScanReport, path: &Path) {
+    printer.info(format_args!(
+        "{} finding(s), {} notice(s); report written to `{}`",
+        report.findings.len(),
+        report.notices.len(),
+        path.display()
+    ));
+}

@@ -1,0 +1,328 @@
+//! End-to-end tests of the `cuirass` binary: exit codes, formats, suppressions, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cuirass() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cuirass"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    cuirass().current_dir(dir).args(args).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(output), stderr(output)))
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+fn findings(value: &serde_json::Value) -> Vec<(String, String, u64)> {
+    value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nosec_and_noqa_suppress_through_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "import subprocess\n\
+         def f(cmd):\n\
+         \x20   subprocess.run(cmd, shell=True)\n\
+         \x20   subprocess.run(cmd, shell=True)  # nosec B602\n\
+         \x20   subprocess.run(cmd, shell=True)  # noqa: S602\n\
+         \x20   subprocess.run(cmd, shell=True)  # nosec B101\n\
+         \x20   subprocess.run(cmd, shell=True)  # cuirass: ignore[no-such-rule]\n",
+    );
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let value = json(&output);
+    let lines: Vec<u64> = findings(&value).iter().map(|f| f.2).collect();
+    assert_eq!(lines, vec![3, 6, 7]);
+    assert_eq!(value["run"]["suppressed_inline"], 2);
+    let notices = value["notices"].as_array().unwrap();
+    assert!(
+        notices.iter().any(|n| n["kind"] == "unknown-suppression"
+            && n["message"].as_str().unwrap().contains("no-such-rule")),
+        "{notices:?}"
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on_not_min_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "import pickle\npickle.loads(b'')\n");
+    // A high finding fails at the default threshold…
+    assert_eq!(run_in(dir.path(), &["check", "."]).status.code(), Some(1));
+    // …not when only critical findings fail the run, though it is still reported.
+    let output = run_in(dir.path(), &["check", ".", "--fail-on", "critical"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("pickle-load"));
+    // Reporting threshold above it: nothing reported, nothing fails.
+    let output = run_in(dir.path(), &["check", ".", "--min-severity", "critical"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!stdout(&output).contains("pickle-load"));
+    // Clean tree.
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "b.py", "print('hello')\n");
+    assert_eq!(run_in(clean.path(), &["check", "."]).status.code(), Some(0));
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_naming_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "x = 1\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.cuirass]\nselect = [\"pickle-load\"]\nfail-onn = \"high\"\n",
+    );
+    let output = run_in(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("pyproject.toml:6:1"), "{err}");
+    assert!(err.contains("fail-onn"), "{err}");
+
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.cuirass]\nselect = [\"pickle-lod\"]\n",
+    );
+    let output = run_in(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown rule `pickle-lod`"), "{err}");
+    assert!(err.contains("pyproject.toml:2"), "{err}");
+    assert!(err.contains("did you mean `pickle-load`"), "{err}");
+
+    std::fs::remove_file(dir.path().join("pyproject.toml")).unwrap();
+    let output = run_in(dir.path(), &["check", "does-not-exist"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("does-not-exist"));
+
+    let output = run_in(dir.path(), &["check", ".", "--fail-on", "severe"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--fail-on"));
+}
+
+#[test]
+fn config_selects_and_per_file_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "cuirass.toml",
+        "ignore = [\"B602\"]\n[per-file-ignores]\n\"legacy/**\" = [\"pickle-load\"]\n",
+    );
+    let body = "import pickle, subprocess\npickle.loads(b'')\nsubprocess.run(x, shell=True)\n";
+    write(dir.path(), "app.py", body);
+    write(dir.path(), "legacy/old.py", body);
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let rules: Vec<(String, String, u64)> = findings(&json(&output));
+    assert_eq!(
+        rules,
+        vec![("pickle-load".to_string(), "app.py".to_string(), 2)]
+    );
+    // The command line beats the file.
+    let output = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--select",
+            "subprocess-shell-true",
+        ],
+    );
+    let rules: Vec<String> = findings(&json(&output)).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        vec!["subprocess-shell-true", "subprocess-shell-true"]
+    );
+}
+
+#[test]
+fn bad_input_is_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.py", "import pickle\npickle.loads(b'')\n");
+    write(
+        root,
+        "syntax.py",
+        "import pickle\ndef broken(:\n    pass\npickle.loads(b'')\n",
+    );
+    write(root, "binary.py", b"\x00\x01\x02ELF\x00\x00");
+    write(
+        root,
+        "latin.py",
+        b"# no coding line\nname = 'caf\xe9'\nimport pickle\npickle.loads(name)\n",
+    );
+    write(
+        root,
+        "declared.py",
+        b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport pickle\npickle.loads(name)\n",
+    );
+    std::fs::create_dir_all(root.join("loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("loop"), root.join("loop/again")).unwrap();
+    let output = run_in(root, &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let value = json(&output);
+    let found: Vec<(String, u64)> = findings(&value).into_iter().map(|f| (f.1, f.2)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("declared.py".to_string(), 4),
+            ("good.py".to_string(), 2),
+            ("latin.py".to_string(), 4),
+            ("syntax.py".to_string(), 4),
+        ],
+        "the rules still run on what the parser recovered, and lossy decoding keeps lines"
+    );
+    let kinds: Vec<(String, String)> = value["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_string(),
+                n["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (kind, path) in [
+        ("parse-error", "syntax.py"),
+        ("binary-file", "binary.py"),
+        ("encoding", "latin.py"),
+        ("symlink-loop", "loop/again"),
+    ] {
+        assert!(
+            kinds.iter().any(|(k, p)| k == kind && p.starts_with(path)),
+            "missing {kind} for {path} in {kinds:?}"
+        );
+    }
+    assert!(
+        !kinds.iter().any(|(_, p)| p == "declared.py"),
+        "a declared encoding is not a problem: {kinds:?}"
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let parens = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let chain = format!("x = {}a\n", "a+".repeat(50_000));
+    let lists = format!("x = {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    let calls = format!(
+        "import pickle\nx = {}pickle.loads(b''){}\n",
+        "f(".repeat(5_000),
+        ")".repeat(5_000)
+    );
+    write(root, "parens.py", parens);
+    write(root, "chain.py", chain);
+    write(root, "lists.py", lists);
+    write(root, "calls.py", calls);
+    let output = run_in(root, &["check", ".", "--format", "json"]);
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "exit {code:?}\n{}",
+        stderr(&output)
+    );
+    let value = json(&output);
+    assert!(
+        findings(&value).contains(&("pickle-load".to_string(), "calls.py".to_string(), 2)),
+        "rules still run inside deep nesting"
+    );
+}
+
+#[test]
+fn sarif_of_the_demo_validates_against_the_schema() {
+    let schema_path = repo_root().join("../shared/data/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .unwrap_or_else(|e| panic!("SARIF schema missing at {}: {e}", schema_path.display())),
+    )
+    .unwrap();
+    let output = run_in(&repo_root(), &["check", "demo", "--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let sarif = json(&output);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid: {errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        assert!(result["partialFingerprints"]["cuirassFingerprint/v1"].is_string());
+    }
+}
+
+#[test]
+fn output_file_is_written_and_paths_are_relative_to_cwd() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pkg/mod.py",
+        "import pickle\npickle.loads(b'')\n",
+    );
+    let output = run_in(
+        dir.path(),
+        &["check", "pkg", "--format", "json", "-o", "report.json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(findings(&value)[0].1, "pkg/mod.py");
+}
+
+#[test]
+fn explain_accepts_names_and_aliases() {
+    let by_name = cuirass()
+        .args(["explain", "subprocess-shell-true"])
+        .output()
+        .unwrap();
+    let by_bandit = cuirass().args(["explain", "B602"]).output().unwrap();
+    let by_ruff = cuirass().args(["explain", "s602"]).output().unwrap();
+    assert_eq!(by_name.status.code(), Some(0));
+    assert_eq!(stdout(&by_name), stdout(&by_bandit));
+    assert_eq!(stdout(&by_name), stdout(&by_ruff));
+    assert!(stdout(&by_name).contains("## Why is this bad?"));
+    let unknown = cuirass().args(["explain", "nope"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
