@@ -22,7 +22,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Audit Python projects and report what is insecure.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: name, audit, severity, confidence, CWE, OWASP category and aliases.
     Rules(RulesArgs),
     /// Show a rule's documentation (accepts rule names and Bandit/Ruff ids such as `B602`).

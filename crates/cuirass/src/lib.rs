@@ -81,12 +81,10 @@ where
     };
     let printer = Printer::new(no_color, quiet);
     let result = match &cli.command {
-        Command::Check(args) => commands::check::check(args, &printer),
-        Command::Rules(args) => {
-            commands::rules::rules(args, &printer).map(|()| ExitStatus::Success)
-        }
+        Command::Check(args) => commands::check::check(args, printer),
+        Command::Rules(args) => commands::rules::rules(args, printer).map(|()| ExitStatus::Success),
         Command::Explain(args) => {
-            commands::explain::explain(args, &printer).map(|()| ExitStatus::Success)
+            commands::explain::explain(args, printer).map(|()| ExitStatus::Success)
         }
     };
     match result {

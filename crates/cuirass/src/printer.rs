@@ -61,6 +61,8 @@ impl Printer {
     }
 
     /// Writes data to stdout; a broken pipe ends quietly.
+    // A method, not a function: the progress indicator (#6) must be cleared here first.
+    #[allow(clippy::unused_self)]
     pub(crate) fn stdout(
         &self,
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,

@@ -172,6 +172,9 @@ impl<'a> Binder<'a> {
             Stmt::Import(ast::StmtImport { names, .. }) => {
                 for alias in names {
                     let module = alias.name.as_str();
+                    // Lets rules ask cheaply whether a file uses a module at all.
+                    self.semantic
+                        .add_module(module.split('.').next().unwrap_or(module));
                     if let Some(asname) = &alias.asname {
                         let qualified_name = QualifiedName::user_defined(module);
                         self.add_binding(
@@ -211,6 +214,12 @@ impl<'a> Binder<'a> {
                 ..
             }) => {
                 let module = module.as_deref();
+                if *level == 0
+                    && let Some(module) = module
+                {
+                    self.semantic
+                        .add_module(module.split('.').next().unwrap_or(module));
+                }
                 for alias in names {
                     let member = alias.name.as_str();
                     if member == "*" {

@@ -1,7 +1,7 @@
 //! The checker: one walk over a bound module that hands each node to the rules interested in
 //! it, tracking the statement, function and class a node sits in.
 
-use cuirass_diagnostics::{Finding, RuleMeta};
+use cuirass_diagnostics::{CodeFrame, Finding, RuleMeta};
 use cuirass_python::ast::visitor::{self, Visitor};
 use cuirass_python::ast::{self, Expr, Stmt};
 use cuirass_python::semantic::SemanticModel;
@@ -154,6 +154,47 @@ impl<'a> Context<'a> {
         self.is_test_file
     }
 
+    /// A code frame for a finding about a secret: only the reported lines (context lines may
+    /// hold other secrets), with the text of each masked range replaced, so that the secret
+    /// never reaches a report. Set it as the finding's `frame`.
+    pub fn masked_frame(&self, range: TextRange, masks: &[(TextRange, &str)]) -> CodeFrame {
+        let mut frame = self.source.frame(self.source.span(range), 0);
+        // Right to left, so that each replacement leaves the columns of the next one intact.
+        let mut masks = masks.to_vec();
+        masks.sort_by_key(|(mask, _)| std::cmp::Reverse(mask.start()));
+        for (mask, replacement) in masks {
+            let span = self.source.span(mask);
+            for (line_number, line) in (frame.first_line..).zip(frame.lines.iter_mut()) {
+                if line_number < span.start.line || line_number > span.end.line {
+                    continue;
+                }
+                let chars: Vec<char> = line.chars().collect();
+                let from = if line_number == span.start.line {
+                    usize::try_from(span.start.column.saturating_sub(1)).unwrap_or(usize::MAX)
+                } else {
+                    0
+                };
+                let to = if line_number == span.end.line {
+                    usize::try_from(span.end.column.saturating_sub(1)).unwrap_or(usize::MAX)
+                } else {
+                    chars.len()
+                };
+                let (from, to) = (from.min(chars.len()), to.min(chars.len()));
+                // The replacement goes on the first line; later lines of the range just vanish.
+                let inserted = if line_number == span.start.line {
+                    replacement
+                } else {
+                    ""
+                };
+                let mut masked: String = chars.iter().take(from).collect();
+                masked.push_str(inserted);
+                masked.extend(chars.iter().skip(to.max(from)));
+                *line = masked;
+            }
+        }
+        frame
+    }
+
     /// Source text of a range.
     pub fn text(&self, range: TextRange) -> &'a str {
         self.source
@@ -234,10 +275,10 @@ impl<'a, 'r> Checker<'a, 'r> {
 
     fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         self.ctx.statements.push(stmt);
-        if let Some(interest) = Self::stmt_interest(stmt) {
-            if self.rules.wants(interest) {
-                self.dispatch(interest, &Node::Stmt(stmt));
-            }
+        if let Some(interest) = Self::stmt_interest(stmt)
+            && self.rules.wants(interest)
+        {
+            self.dispatch(interest, &Node::Stmt(stmt));
         }
         match stmt {
             Stmt::FunctionDef(function) => {
@@ -271,30 +312,25 @@ impl<'a, 'r> Checker<'a, 'r> {
 
     fn visit_expr_inner(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Call(call) => {
-                if self.rules.wants(Interest::Call) {
-                    let name = self.ctx.qualified_name(&call.func);
-                    let node = Node::Call(Call {
-                        node: call,
-                        name: name.as_deref(),
-                    });
-                    self.dispatch(Interest::Call, &node);
-                }
+            Expr::Call(call) if self.rules.wants(Interest::Call) => {
+                let name = self.ctx.qualified_name(&call.func);
+                let node = Node::Call(Call {
+                    node: call,
+                    name: name.as_deref(),
+                });
+                self.dispatch(Interest::Call, &node);
             }
-            Expr::Attribute(_) => {
-                if self.rules.wants(Interest::Attribute) {
-                    self.dispatch(Interest::Attribute, &Node::Expr(expr));
-                }
+            Expr::Attribute(_) if self.rules.wants(Interest::Attribute) => {
+                self.dispatch(Interest::Attribute, &Node::Expr(expr));
             }
-            Expr::StringLiteral(_) => {
-                if self.rules.wants(Interest::StringLiteral) {
-                    self.dispatch(Interest::StringLiteral, &Node::Expr(expr));
-                }
+            Expr::StringLiteral(_) if self.rules.wants(Interest::StringLiteral) => {
+                self.dispatch(Interest::StringLiteral, &Node::Expr(expr));
             }
-            Expr::Compare(_) => {
-                if self.rules.wants(Interest::Compare) {
-                    self.dispatch(Interest::Compare, &Node::Expr(expr));
-                }
+            Expr::Compare(_) if self.rules.wants(Interest::Compare) => {
+                self.dispatch(Interest::Compare, &Node::Expr(expr));
+            }
+            Expr::Dict(_) if self.rules.wants(Interest::Dict) => {
+                self.dispatch(Interest::Dict, &Node::Expr(expr));
             }
             _ => {}
         }

@@ -1,6 +1,10 @@
-//! Small AST predicates shared by many rules.
+//! Small AST predicates shared by many rules, and the few questions rules ask the semantic
+//! model (what a local name was bound to).
 
-use cuirass_python::ast::{self, Expr};
+use cuirass_python::Ranged;
+use cuirass_python::ast::{self, Expr, Stmt};
+use cuirass_python::semantic::{BindingKind, SemanticModel};
+use cuirass_python::{TextRange, qualified_name_of};
 
 /// Whether `expr` is a string literal (plain or implicitly concatenated; not an f-string).
 pub fn is_str_literal(expr: &Expr) -> bool {
@@ -150,5 +154,149 @@ pub fn terminal_name(expr: &Expr) -> Option<&str> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The expression a name was bound to where it is used, when the binding says so plainly:
+/// `name = value`, `name: T = value`, `a, name = x, value` or `with value as name`. `None`
+/// for parameters, loop variables, imports, augmented assignments and anything unresolved.
+pub fn bound_value<'a>(semantic: &SemanticModel<'a>, name: &ast::ExprName) -> Option<&'a Expr> {
+    let binding = semantic.binding(semantic.resolve_name(name)?);
+    let statement = binding.statement(semantic)?;
+    match (&binding.kind, statement) {
+        (BindingKind::Assignment, Stmt::Assign(assign)) => assign
+            .targets
+            .iter()
+            .find_map(|target| value_for_target(target, &assign.value, binding.range)),
+        (BindingKind::Assignment, Stmt::AnnAssign(assign)) => {
+            value_for_target(&assign.target, assign.value.as_deref()?, binding.range)
+        }
+        (BindingKind::WithItemVar, Stmt::With(with)) => with.items.iter().find_map(|item| {
+            item.optional_vars
+                .as_deref()
+                .filter(|vars| vars.is_name_expr() && vars.range() == binding.range)
+                .map(|_| &item.context_expr)
+        }),
+        _ => None,
+    }
+}
+
+/// The part of `value` that lands in the name at `range` when assigned to `target`.
+fn value_for_target<'a>(target: &'a Expr, value: &'a Expr, range: TextRange) -> Option<&'a Expr> {
+    match (target, value) {
+        (Expr::Name(name), _) => (name.range == range).then_some(value),
+        (
+            Expr::Tuple(ast::ExprTuple { elts: targets, .. })
+            | Expr::List(ast::ExprList { elts: targets, .. }),
+            Expr::Tuple(ast::ExprTuple { elts: values, .. })
+            | Expr::List(ast::ExprList { elts: values, .. }),
+        ) if targets.len() == values.len()
+            && !targets
+                .iter()
+                .chain(values.iter())
+                .any(Expr::is_starred_expr) =>
+        {
+            targets
+                .iter()
+                .zip(values.iter())
+                .find_map(|(target, value)| value_for_target(target, value, range))
+        }
+        _ => None,
+    }
+}
+
+/// The qualified name of what built `receiver`: the callee of `X(…)` itself, or of the value
+/// of a name bound by `x = X(…)` / `with X(…) as x`. `None` when that is unknown, or when the
+/// callee is a function or class defined in this file (an app factory may return anything).
+pub fn constructed_by(semantic: &SemanticModel<'_>, receiver: &Expr) -> Option<String> {
+    let func = match receiver {
+        Expr::Call(call) => call.func.as_ref(),
+        Expr::Name(name) => match bound_value(semantic, name)? {
+            Expr::Call(call) => call.func.as_ref(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut head = func;
+    while let Expr::Attribute(attr) = head {
+        head = &attr.value;
+    }
+    if let Expr::Name(name) = head {
+        let local = semantic.resolve_name(name).is_some_and(|id| {
+            matches!(
+                semantic.binding(id).kind,
+                BindingKind::FunctionDefinition(_) | BindingKind::ClassDefinition(_)
+            )
+        });
+        if local {
+            return None;
+        }
+    }
+    qualified_name_of(semantic, func)
+}
+
+/// Whether `expr` is a constant, or a name assigned exactly once in its scope, to a constant
+/// (`CMD = "uptime"` … `os.system(CMD)`): nothing can be injected into either.
+pub fn is_constant_value(semantic: &SemanticModel<'_>, expr: &Expr) -> bool {
+    if is_constant(expr) {
+        return true;
+    }
+    let Expr::Name(name) = expr else {
+        return false;
+    };
+    let Some(id) = semantic.resolve_name(name) else {
+        return false;
+    };
+    let binding = semantic.binding(id);
+    let assigned_once = semantic
+        .scopes
+        .get(binding.scope)
+        .is_some_and(|scope| scope.get_all(name.id.as_str()).count() == 1);
+    assigned_once && bound_value(semantic, name).is_some_and(is_constant)
+}
+
+/// The words of an identifier or label, lower-cased: split on anything not alphanumeric, on
+/// camel-case humps and between letters and digits (`dbPassword2` → `db`, `password`, `2`;
+/// `HTTPServer` → `http`, `server`).
+pub fn identifier_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in text.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut current = String::new();
+        for (index, &c) in chars.iter().enumerate() {
+            let previous = index.checked_sub(1).and_then(|i| chars.get(i));
+            let next = chars.get(index + 1);
+            let boundary = previous.is_some_and(|&p| {
+                (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_alphabetic() && c.is_numeric())
+                    || (p.is_numeric() && c.is_alphabetic())
+                    || (p.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(|n| n.is_lowercase()))
+            });
+            if boundary && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.extend(c.to_lowercase());
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifier_words;
+
+    #[test]
+    fn identifier_words_split_snake_camel_and_digits() {
+        assert_eq!(identifier_words("DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(identifier_words("dbPassword2"), ["db", "password", "2"]);
+        assert_eq!(identifier_words("HTTPServer"), ["http", "server"]);
+        assert_eq!(identifier_words("X-Auth-Token"), ["x", "auth", "token"]);
+        assert_eq!(identifier_words("apikey"), ["apikey"]);
+        assert!(identifier_words("__").is_empty());
     }
 }

@@ -27,11 +27,13 @@ pub enum Interest {
     With,
     /// Called once per file, after every node, with the whole module.
     Module,
+    /// `{k: v, …}` dict displays (not comprehensions).
+    Dict,
 }
 
 impl Interest {
     /// Number of variants (size of the dispatch table).
-    pub(crate) const COUNT: usize = 12;
+    pub(crate) const COUNT: usize = 13;
 
     pub(crate) const fn index(self) -> usize {
         self as usize

@@ -66,7 +66,7 @@ fn marked_lines(text: &str, marker: &str, rule: &str) -> Vec<u32> {
                             .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
                     });
                 if names.into_iter().any(|n| n == rule) {
-                    lines.push(u32::try_from(index + 1).unwrap());
+                    lines.push(u32::try_from(index + 1).unwrap_or(u32::MAX));
                 }
             }
             rest = after;
@@ -137,6 +137,14 @@ fn fixtures() {
                     finding.confidence,
                     finding.message
                 );
+                for related in &finding.related {
+                    let at = related.location.span.start;
+                    let _ = writeln!(
+                        rendered,
+                        "  related {}:{}:{}: {}",
+                        related.location.path, at.line, at.column, related.message
+                    );
+                }
                 if let Some(frame) = &finding.frame {
                     for (offset, line) in frame.lines.iter().enumerate() {
                         let number = frame.first_line + u32::try_from(offset).unwrap();
@@ -167,6 +175,9 @@ fn fixtures() {
         "fixture failures:\n{}",
         failures.join("\n")
     );
+    for (snapshot, rendered) in snapshots {
+        insta::assert_snapshot!(snapshot, rendered);
+    }
 }
 
 /// Every `.rs` file under `src/rules/` that is not a `mod.rs` or a shared helper must be the
@@ -188,7 +199,7 @@ fn every_rule_file_is_registered() {
                 continue;
             }
             let file = path.file_name().unwrap().to_string_lossy().to_string();
-            if !file.ends_with(".rs")
+            if path.extension().is_none_or(|ext| ext != "rs")
                 || ["mod.rs", "helpers.rs", "names.rs"].contains(&file.as_str())
             {
                 continue;

@@ -28,7 +28,7 @@ use crate::exit::ExitStatus;
 use crate::printer::Printer;
 
 /// Runs `cuirass check`.
-pub(crate) fn check(args: &CheckArgs, printer: &Printer) -> Result<ExitStatus> {
+pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
     let started = Instant::now();
     let started_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -303,7 +303,7 @@ fn analyze_file(
     outcome
 }
 
-fn write_report(args: &CheckArgs, printer: &Printer, report: &ScanReport) -> Result<()> {
+fn write_report(args: &CheckArgs, printer: Printer, report: &ScanReport) -> Result<()> {
     let text_options = |color: bool| TextOptions {
         color,
         frames: !args.quiet,
@@ -338,7 +338,7 @@ fn write_report(args: &CheckArgs, printer: &Printer, report: &ScanReport) -> Res
     Ok(())
 }
 
-fn summarize_on_stderr(printer: &Printer, report: &ScanReport, path: &Path) {
+fn summarize_on_stderr(printer: Printer, report: &ScanReport, path: &Path) {
     printer.info(format_args!(
         "{} finding(s), {} notice(s); report written to `{}`",
         report.findings.len(),

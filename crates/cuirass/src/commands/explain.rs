@@ -10,7 +10,7 @@ use crate::args::ExplainArgs;
 use crate::catalogue;
 use crate::printer::Printer;
 
-pub(crate) fn explain(args: &ExplainArgs, printer: &Printer) -> Result<()> {
+pub(crate) fn explain(args: &ExplainArgs, printer: Printer) -> Result<()> {
     let Some(meta) = catalogue::find(args.rule.trim()) else {
         return Err(UsageError::new(format!("unknown rule `{}`", args.rule))
             .with_hint("`cuirass rules` lists every rule name and alias")

@@ -10,7 +10,7 @@ use crate::args::{RulesArgs, RulesFormat};
 use crate::catalogue;
 use crate::printer::Printer;
 
-pub(crate) fn rules(args: &RulesArgs, printer: &Printer) -> Result<()> {
+pub(crate) fn rules(args: &RulesArgs, printer: Printer) -> Result<()> {
     let rules = catalogue::all();
     printer.stdout(|out| match args.format {
         RulesFormat::Table => table(out, &rules),
@@ -97,7 +97,7 @@ pub(crate) fn to_json(meta: &RuleMeta) -> serde_json::Value {
         "likelihood": meta.likelihood,
         "impact": meta.impact,
         "cwe": meta.cwe,
-        "owasp": meta.owasp.map(|o| o.id()),
+        "owasp": meta.owasp.map(cuirass_diagnostics::Owasp2021::id),
         "aliases": meta.aliases.iter().map(|a| json!({"tool": a.tool(), "id": a.id()})).collect::<Vec<_>>(),
         "tags": meta.tags,
         "default_enabled": meta.default_enabled,

@@ -3,5 +3,6 @@
 use crate::rule::Rule;
 
 mod pickle_load;
+mod yaml_unsafe_load;
 
-pub(super) static RULES: &[&Rule] = &[&pickle_load::RULE];
+pub(super) static RULES: &[&Rule] = &[&pickle_load::RULE, &yaml_unsafe_load::RULE];
