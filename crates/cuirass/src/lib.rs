@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
-mod catalogue;
+pub mod catalogue;
 mod commands;
 mod exit;
 mod printer;
@@ -51,6 +51,11 @@ impl From<cuirass_workspace::ConfigError> for UsageError {
     fn from(error: cuirass_workspace::ConfigError) -> Self {
         UsageError::new(error.to_string())
     }
+}
+
+/// The command-line definition, for generated documentation.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 /// Runs cuirass with the given arguments (the first is the program name) and returns how it

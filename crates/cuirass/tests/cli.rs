@@ -1,5 +1,7 @@
 //! End-to-end tests of the `cuirass` binary: exit codes, formats, suppressions, bad input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

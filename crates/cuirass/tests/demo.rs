@@ -1,6 +1,8 @@
 //! The demo is the README's first command: the vulnerable twin must report exactly the sites
 //! listed in `demo/EXPECTED.md`, and the safe twin nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,7 @@
 //! Snapshots of what people see: the text report of a small project, with timings filtered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+
 use std::path::Path;
 use std::process::Command;
 

@@ -1,9 +1,6 @@
-//! `cuirass explain RULE`: a rule's metadata header and its documentation.
-
-use std::io::Write;
+//! `cuirass explain RULE`: a rule's page, the same text as `docs/rules/<name>.md`.
 
 use anyhow::Result;
-use cuirass_diagnostics::{RuleMeta, cwe_title};
 
 use crate::UsageError;
 use crate::args::ExplainArgs;
@@ -16,41 +13,6 @@ pub(crate) fn explain(args: &ExplainArgs, printer: Printer) -> Result<()> {
             .with_hint("`cuirass rules` lists every rule name and alias")
             .into());
     };
-    printer.stdout(|out| render(out, meta))?;
+    printer.stdout(|out| out.write_all(catalogue::rule_markdown(meta).as_bytes()))?;
     Ok(())
-}
-
-/// The text `explain` prints: a header of metadata, then the documentation.
-pub(crate) fn render(out: &mut dyn Write, meta: &RuleMeta) -> std::io::Result<()> {
-    writeln!(out, "# {}", meta.name)?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Audit: {} · Severity: {} · Confidence: {} · Kind: {}",
-        meta.audit, meta.severity, meta.confidence, meta.kind
-    )?;
-    for cwe in meta.cwe {
-        writeln!(
-            out,
-            "CWE-{cwe}: {}",
-            cwe_title(*cwe).unwrap_or("(title not in table)")
-        )?;
-    }
-    if let Some(owasp) = meta.owasp {
-        writeln!(out, "OWASP Top 10: {owasp}")?;
-    }
-    if !meta.aliases.is_empty() {
-        let aliases: Vec<String> = meta
-            .aliases
-            .iter()
-            .map(|a| format!("{} ({})", a.id(), a.tool()))
-            .collect();
-        writeln!(out, "Aliases: {}", aliases.join(", "))?;
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{}",
-        cuirass_diagnostics::dedent_doc(meta.doc).trim_end()
-    )
 }
