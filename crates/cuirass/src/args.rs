@@ -27,6 +27,9 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation (accepts rule names and Bandit/Ruff ids such as `B602`).
     Explain(ExplainArgs),
+    /// Record today's findings (by fingerprint, never secret values) so that `check --baseline`
+    /// reports only new ones.
+    Baseline(Box<BaselineArgs>),
 }
 
 /// Output formats of `cuirass check`.
@@ -40,19 +43,12 @@ pub(crate) enum CheckFormat {
     Sarif,
 }
 
+/// What to scan and which rules to run: shared by `check` and `baseline`.
 #[derive(Debug, Args)]
-pub(crate) struct CheckArgs {
+pub(crate) struct ScanArgs {
     /// Files or directories to audit.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub(crate) format: CheckFormat,
-
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
 
     /// Only run these rules (names, Bandit/Ruff ids, or audits: code, config, secrets,
     /// dependencies, interpreter). Comma-separated or repeated.
@@ -103,14 +99,6 @@ pub(crate) struct CheckArgs {
     #[arg(long)]
     pub(crate) no_respect_gitignore: bool,
 
-    /// List suppression comments that suppressed nothing.
-    #[arg(long)]
-    pub(crate) report_unused_suppressions: bool,
-
-    /// Print counts per rule after the findings.
-    #[arg(long)]
-    pub(crate) statistics: bool,
-
     /// Print only findings: no code frames, summary or warnings.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
@@ -118,6 +106,47 @@ pub(crate) struct CheckArgs {
     /// Never colour the output (also: the `NO_COLOR` environment variable).
     #[arg(long)]
     pub(crate) no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) scan: ScanArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub(crate) format: CheckFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Report only findings that are not in this baseline (written by `cuirass baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+
+    /// List suppression comments that suppressed nothing.
+    #[arg(long)]
+    pub(crate) report_unused_suppressions: bool,
+
+    /// Print counts per rule after the findings.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BaselineArgs {
+    #[command(flatten)]
+    pub(crate) scan: ScanArgs,
+
+    /// Where to write the baseline.
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "FILE",
+        default_value = ".cuirass-baseline.json"
+    )]
+    pub(crate) output: PathBuf,
 }
 
 /// Output formats of `cuirass rules`.

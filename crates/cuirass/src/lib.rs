@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod baseline;
 pub mod catalogue;
 mod commands;
 mod exit;
@@ -81,12 +82,14 @@ where
         }
     };
     let (no_color, quiet) = match &cli.command {
-        Command::Check(args) => (args.no_color, args.quiet),
+        Command::Check(args) => (args.scan.no_color, args.scan.quiet),
+        Command::Baseline(args) => (args.scan.no_color, args.scan.quiet),
         _ => (false, false),
     };
     let printer = Printer::new(no_color, quiet);
     let result = match &cli.command {
         Command::Check(args) => commands::check::check(args, printer),
+        Command::Baseline(args) => commands::check::baseline(args, printer),
         Command::Rules(args) => commands::rules::rules(args, printer).map(|()| ExitStatus::Success),
         Command::Explain(args) => {
             commands::explain::explain(args, printer).map(|()| ExitStatus::Success)

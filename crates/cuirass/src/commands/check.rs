@@ -13,7 +13,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, Result};
 use cuirass_diagnostics::{Audit, Confidence, Finding, Notice, Severity, fingerprint};
 use cuirass_python::{SourceFile, module_path_for};
-use cuirass_report::{RunInfo, ScanReport, TextOptions};
+use cuirass_report::{BaselineStats, RunInfo, ScanReport, TextOptions};
 use cuirass_rules::{AnalysisOptions, RuleSet, analyze_python, registry};
 use cuirass_workspace::{
     FileEntry, FileKind, Overrides, Selector, Settings, discover, parse_size, read_source, resolve,
@@ -22,13 +22,27 @@ use cuirass_workspace::{
 use rayon::prelude::*;
 
 use crate::UsageError;
-use crate::args::{CheckArgs, CheckFormat};
+use crate::args::{BaselineArgs, CheckArgs, CheckFormat, ScanArgs};
+use crate::baseline::BaselineFile;
 use crate::catalogue;
 use crate::exit::ExitStatus;
 use crate::printer::Printer;
 
-/// Runs `cuirass check`.
-pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
+/// Everything a scan produced, before it is reported.
+pub(crate) struct Scan {
+    /// Each finding with its file's project-relative path (for baselines).
+    pub(crate) findings: Vec<(Finding, String)>,
+    pub(crate) notices: Vec<Notice>,
+    pub(crate) settings: Settings,
+    pub(crate) rules: Vec<&'static cuirass_rules::Rule>,
+    pub(crate) files_scanned: usize,
+    pub(crate) suppressed: usize,
+    pub(crate) started: Instant,
+    pub(crate) started_unix: u64,
+}
+
+/// Configuration → walk → parallel analysis → sorted findings and notices.
+pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
     let started = Instant::now();
     let started_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -45,7 +59,9 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
     let walked = walk(&args.paths, &settings.walk, &cwd);
     if let Some(missing) = walked.missing.first() {
         return Err(UsageError::new(format!("`{missing}` does not exist"))
-            .with_hint("pass files or directories that exist (paths are relative to the current directory)")
+            .with_hint(
+                "pass files or directories that exist (paths are relative to the current directory)",
+            )
             .into());
     }
 
@@ -57,7 +73,6 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
         .build()
         .context("cannot start worker threads")?;
     let options = AnalysisOptions::default();
-    let report_unused = args.report_unused_suppressions;
     let outcomes: Vec<FileOutcome> = pool.install(|| {
         walked
             .files
@@ -76,24 +91,55 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
         suppressed += outcome.suppressed;
         files_scanned += usize::from(outcome.scanned);
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.sort_by(|(a, _), (b, _)| a.sort_key().cmp(&b.sort_key()));
     notices.sort();
-
-    let failed = findings.iter().any(|f| f.severity >= settings.fail_on);
-    let report = ScanReport {
+    Ok(Scan {
         findings,
         notices,
+        settings,
+        rules,
+        files_scanned,
+        suppressed,
+        started,
+        started_unix,
+    })
+}
+
+/// Runs `cuirass check`.
+pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(BaselineFile::load)
+        .transpose()?;
+    let scan = scan(&args.scan, args.report_unused_suppressions)?;
+    let (findings, baseline_stats) = match &baseline {
+        Some(baseline) => {
+            let (new, matched, fixed) = baseline.filter(scan.findings);
+            (new, Some(BaselineStats { matched, fixed }))
+        }
+        None => (scan.findings.into_iter().map(|(f, _)| f).collect(), None),
+    };
+    let failed = findings.iter().any(|f| f.severity >= scan.settings.fail_on);
+    let report = ScanReport {
+        findings,
+        notices: scan.notices,
         info: RunInfo {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
-            started_unix,
-            duration: started.elapsed(),
-            files_scanned,
-            audits_run: audits_run(&rules),
+            paths: args
+                .scan
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            started_unix: scan.started_unix,
+            duration: scan.started.elapsed(),
+            files_scanned: scan.files_scanned,
+            audits_run: audits_run(&scan.rules),
             audits_not_run: Vec::new(),
-            suppressed_inline: suppressed,
-            baseline: None,
-            rules: rules.iter().map(|rule| &rule.meta).collect(),
+            suppressed_inline: scan.suppressed,
+            baseline: baseline_stats,
+            rules: scan.rules.iter().map(|rule| &rule.meta).collect(),
         },
     };
     write_report(args, printer, &report)?;
@@ -104,7 +150,21 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
     })
 }
 
-fn overrides(args: &CheckArgs) -> Result<Overrides> {
+/// Runs `cuirass baseline`: records every finding of the scan.
+pub(crate) fn baseline(args: &BaselineArgs, printer: Printer) -> Result<ExitStatus> {
+    let scan = scan(&args.scan, false)?;
+    let file = BaselineFile::from_findings(&scan.findings);
+    file.save(&args.output)?;
+    printer.info(format_args!(
+        "wrote {} finding(s) to `{}`; run `cuirass check --baseline {}` to report only new ones",
+        file.entries.len(),
+        args.output.display(),
+        args.output.display()
+    ));
+    Ok(ExitStatus::Success)
+}
+
+fn overrides(args: &ScanArgs) -> Result<Overrides> {
     fn parse<T: std::str::FromStr>(value: Option<&String>, flag: &str) -> Result<Option<T>>
     where
         T::Err: std::fmt::Display,
@@ -233,7 +293,7 @@ fn audits_run(rules: &[&'static cuirass_rules::Rule]) -> Vec<Audit> {
 /// What one file contributed.
 #[derive(Default)]
 struct FileOutcome {
-    findings: Vec<Finding>,
+    findings: Vec<(Finding, String)>,
     notices: Vec<Notice>,
     suppressed: usize,
     scanned: bool,
@@ -298,7 +358,9 @@ fn analyze_file(
             *occurrence,
         );
         *occurrence += 1;
-        outcome.findings.push(finding);
+        outcome
+            .findings
+            .push((finding, entry.root_relative.clone()));
     }
     outcome
 }
@@ -306,9 +368,9 @@ fn analyze_file(
 fn write_report(args: &CheckArgs, printer: Printer, report: &ScanReport) -> Result<()> {
     let text_options = |color: bool| TextOptions {
         color,
-        frames: !args.quiet,
+        frames: !args.scan.quiet,
         statistics: args.statistics,
-        quiet: args.quiet,
+        quiet: args.scan.quiet,
     };
     let write = |out: &mut dyn std::io::Write, color: bool| match args.format {
         CheckFormat::Text => cuirass_report::write_text(out, report, &text_options(color)),
@@ -319,7 +381,7 @@ fn write_report(args: &CheckArgs, printer: Printer, report: &ScanReport) -> Resu
         Some(path) => {
             cuirass_report::write_atomically(path, |out| write(out, false))
                 .with_context(|| format!("cannot write the report to `{}`", path.display()))?;
-            if !args.quiet && args.format != CheckFormat::Text {
+            if !args.scan.quiet && args.format != CheckFormat::Text {
                 summarize_on_stderr(printer, report, path);
             }
         }
