@@ -8,6 +8,7 @@ pub mod catalogue;
 mod commands;
 mod exit;
 mod printer;
+mod progress;
 
 use std::ffi::OsString;
 use std::fmt;

@@ -61,8 +61,7 @@ impl Printer {
     }
 
     /// Writes data to stdout; a broken pipe ends quietly.
-    // A method, not a function: the progress indicator (#6) must be cleared here first.
-    #[allow(clippy::unused_self)]
+    #[allow(clippy::unused_self)] // A method so every output goes through the printer.
     pub(crate) fn stdout(
         &self,
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,

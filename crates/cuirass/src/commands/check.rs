@@ -27,6 +27,7 @@ use crate::baseline::BaselineFile;
 use crate::catalogue;
 use crate::exit::ExitStatus;
 use crate::printer::Printer;
+use crate::progress::Progress;
 
 /// Everything a scan produced, before it is reported.
 pub(crate) struct Scan {
@@ -73,13 +74,19 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
         .build()
         .context("cannot start worker threads")?;
     let options = AnalysisOptions::default();
+    let progress = Progress::start(walked.files.len() as u64, args.quiet);
     let outcomes: Vec<FileOutcome> = pool.install(|| {
         walked
             .files
             .par_iter()
-            .map(|entry| analyze_file(entry, &settings, &rule_set, &options, report_unused))
+            .map(|entry| {
+                let outcome = analyze_file(entry, &settings, &rule_set, &options, report_unused);
+                progress.tick();
+                outcome
+            })
             .collect()
     });
+    progress.finish();
 
     let mut findings = Vec::new();
     let mut notices = walked.notices;
