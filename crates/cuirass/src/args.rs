@@ -30,6 +30,58 @@ pub(crate) enum Command {
     /// Record today's findings (by fingerprint, never secret values) so that `check --baseline`
     /// reports only new ones.
     Baseline(Box<BaselineArgs>),
+    /// Manage the advisory database (osv.dev's PyPI export) used by the dependency audit.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Dependency tasks.
+    #[command(subcommand)]
+    Deps(DepsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Download the PyPI advisories into the user cache (the only command that uses the
+    /// network; the cached copy is replaced atomically).
+    Update(DbUpdateArgs),
+    /// Show where the database is, how old it is and how many advisories it holds.
+    Info(DbInfoArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbUpdateArgs {
+    /// Where to download from.
+    #[arg(long, value_name = "URL", default_value = cuirass_deps::db::DEFAULT_URL)]
+    pub(crate) url: String,
+    /// Cache directory [default: `$XDG_CACHE_HOME/cuirass` or `~/.cache/cuirass`].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbInfoArgs {
+    /// A database to describe instead of the cache (zip or folder).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+    /// Cache directory [default: `$XDG_CACHE_HOME/cuirass` or `~/.cache/cuirass`].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DepsCommand {
+    /// Rewrite exact pins of vulnerable packages to the smallest version that fixes every
+    /// advisory, keeping comments and formatting (requirements files, pyproject.toml, Pipfile,
+    /// setup.cfg). Lock files are left to their tools.
+    Fix(Box<DepsFixArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DepsFixArgs {
+    #[command(flatten)]
+    pub(crate) scan: ScanArgs,
+    /// Print the changes as a unified diff instead of writing them.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 /// Output formats of `cuirass check`.
@@ -41,6 +93,8 @@ pub(crate) enum CheckFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// A CycloneDX 1.5 bill of materials of the audited dependencies and their advisories.
+    Cyclonedx,
 }
 
 /// What to scan and which rules to run: shared by `check` and `baseline`.
@@ -98,6 +152,21 @@ pub(crate) struct ScanArgs {
     /// Also scan files that `.gitignore` excludes.
     #[arg(long)]
     pub(crate) no_respect_gitignore: bool,
+
+    /// Advisory database: osv.dev's PyPI export zip or a folder of OSV JSON files (works
+    /// offline) [default: the cache `cuirass db update` fills].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// Fail (exit 2) when there is no advisory database, instead of reporting the dependency
+    /// audit as not run.
+    #[arg(long)]
+    pub(crate) require_db: bool,
+
+    /// Also audit the packages installed in this Python environment (a virtualenv, its
+    /// interpreter, or a `site-packages` folder); read, never run.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) python: Option<PathBuf>,
 
     /// Print only findings: no code frames, summary or warnings.
     #[arg(long, short = 'q')]

@@ -1,22 +1,46 @@
-//! The rule catalogue across every audit: code and configuration rules today, with secret
-//! detectors and dependency rules joining as their crates land. Selection, suppressions,
-//! `rules` and `explain` all look rules up here.
+//! The rule catalogue across every audit: code, configuration and template rules
+//! (`cuirass_rules`), dependency and interpreter rules (`cuirass_deps`). Selection,
+//! suppressions, `rules` and `explain` all look rules up here.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use cuirass_diagnostics::{Audit, RuleMeta};
 
 /// Every rule's metadata, sorted by name.
 pub fn all() -> Vec<&'static RuleMeta> {
-    let mut rules: Vec<&'static RuleMeta> = cuirass_rules::registry()
-        .iter()
-        .map(|rule| &rule.meta)
-        .collect();
-    rules.sort_by_key(|meta| meta.name);
-    rules
+    static ALL: OnceLock<Vec<&'static RuleMeta>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut rules: Vec<&'static RuleMeta> = cuirass_rules::registry()
+            .iter()
+            .map(|rule| &rule.meta)
+            .chain(cuirass_deps::rules().iter().copied())
+            .collect();
+        rules.sort_by_key(|meta| meta.name);
+        rules
+    })
+    .clone()
 }
 
-/// Finds a rule by name or alias.
+/// Finds a rule by name or alias (aliases case-insensitively).
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    cuirass_rules::find_rule(id).map(|rule| &rule.meta)
+    static INDEX: OnceLock<HashMap<String, &'static RuleMeta>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut map = HashMap::new();
+        for meta in all() {
+            map.insert(meta.name.to_string(), meta);
+        }
+        for meta in all() {
+            for alias in meta.aliases {
+                map.entry(alias.id().to_ascii_uppercase()).or_insert(meta);
+            }
+        }
+        map
+    });
+    index
+        .get(id)
+        .or_else(|| index.get(&id.to_ascii_uppercase()))
+        .copied()
 }
 
 /// Whether `id` names a rule, an alias or an audit.

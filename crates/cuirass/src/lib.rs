@@ -6,6 +6,7 @@ mod args;
 mod baseline;
 pub mod catalogue;
 mod commands;
+mod deps;
 mod exit;
 mod printer;
 mod progress;
@@ -85,12 +86,15 @@ where
     let (no_color, quiet) = match &cli.command {
         Command::Check(args) => (args.scan.no_color, args.scan.quiet),
         Command::Baseline(args) => (args.scan.no_color, args.scan.quiet),
+        Command::Deps(crate::args::DepsCommand::Fix(args)) => (args.scan.no_color, args.scan.quiet),
         _ => (false, false),
     };
     let printer = Printer::new(no_color, quiet);
     let result = match &cli.command {
         Command::Check(args) => commands::check::check(args, printer),
         Command::Baseline(args) => commands::check::baseline(args, printer),
+        Command::Db(command) => commands::db::db(command, printer),
+        Command::Deps(command) => commands::deps::deps(command, printer),
         Command::Rules(args) => commands::rules::rules(args, printer).map(|()| ExitStatus::Success),
         Command::Explain(args) => {
             commands::explain::explain(args, printer).map(|()| ExitStatus::Success)

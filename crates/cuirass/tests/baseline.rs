@@ -1,7 +1,7 @@
 //! The baseline workflow: record today's findings, then report only new ones; fingerprints
 //! survive code moving and unrelated edits.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // Tests fail loudly and say why they skip.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -10,6 +10,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cuirass"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", "/nonexistent/cuirass-test-cache")
         .args(args)
         .output()
         .unwrap()

@@ -1,6 +1,6 @@
 //! End-to-end tests of the `cuirass` binary: exit codes, formats, suppressions, bad input.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // Tests fail loudly and say why they skip.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 fn cuirass() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cuirass"));
     command.env("NO_COLOR", "1");
+    // No advisory cache: tests must not depend on what `db update` left on this machine.
+    command.env("XDG_CACHE_HOME", "/nonexistent/cuirass-test-cache");
     command
 }
 
@@ -327,4 +329,156 @@ fn explain_accepts_names_and_aliases() {
     assert!(stdout(&by_name).contains("## Why is this bad?"));
     let unknown = cuirass().args(["explain", "nope"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn template_findings_carry_the_template_path_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/templates/page.html",
+        "<html>\n<body>\n  <h1>{{ title }}</h1>\n  <div>{{ body|safe }}</div>\n</body>\n</html>\n",
+    );
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let found = findings(&json(&output));
+    assert!(
+        found.contains(&(
+            "template-safe-filter".to_string(),
+            "app/templates/page.html".to_string(),
+            4
+        )),
+        "{found:?}"
+    );
+}
+
+fn osv_export() -> Option<PathBuf> {
+    let path = repo_root().join("../shared/data/osv/PyPI-all.zip");
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "the OSV export must be present in CI: {}",
+        path.display()
+    );
+    eprintln!("skipping: no OSV export at {}", path.display());
+    None
+}
+
+#[test]
+fn without_a_database_the_dependency_audit_is_reported_as_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "django==3.2.0\n");
+    write(dir.path(), "app.py", "import pickle\npickle.loads(b'')\n");
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "the other audits still ran");
+    let value = json(&output);
+    let not_run = value["run"]["audits_not_run"].to_string();
+    assert!(not_run.contains("dependencies"), "{not_run}");
+    assert!(not_run.contains("cuirass db update"), "{not_run}");
+    assert!(stderr(&output).contains("dependency audit did not run"));
+    let text = stdout(&run_in(dir.path(), &["check", "."]));
+    assert!(text.contains("did not run"), "{text}");
+
+    let output = run_in(dir.path(), &["check", ".", "--require-db"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--require-db"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn old_pins_are_matched_against_the_osv_export() {
+    let Some(db) = osv_export() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "# web app\ndjango==3.2.0\nrequests==2.32.3  # cuirass: ignore[vulnerable-dependency]\n",
+    );
+    let db = db.to_string_lossy().into_owned();
+    let output = run_in(dir.path(), &["check", ".", "--format", "json", "--db", &db]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let value = json(&output);
+    let vulnerable: Vec<&serde_json::Value> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "vulnerable-dependency")
+        .collect();
+    assert_eq!(vulnerable.len(), 1, "{value:#}");
+    assert_eq!(vulnerable[0]["location"]["path"], "requirements.txt");
+    assert_eq!(vulnerable[0]["location"]["start"]["line"], 2);
+    assert_eq!(vulnerable[0]["cwe"], serde_json::json!([1395]));
+    assert_eq!(value["run"]["audits_not_run"], serde_json::json!([]));
+
+    let output = run_in(
+        dir.path(),
+        &["check", ".", "--format", "cyclonedx", "--db", &db],
+    );
+    let bom = json(&output);
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.5");
+    assert!(
+        bom["vulnerabilities"]
+            .as_array()
+            .is_some_and(|v| !v.is_empty())
+    );
+
+    let output = cuirass()
+        .args(["db", "info", "--db", &db])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("advisories:"));
+}
+
+#[test]
+fn deps_fix_dry_run_prints_a_diff() {
+    let Some(db) = osv_export() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "requirements.txt",
+        "# pinned\nurllib3==1.24.1  # http\n",
+    );
+    let db = db.to_string_lossy().into_owned();
+    let output = run_in(dir.path(), &["deps", "fix", ".", "--dry-run", "--db", &db]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff = stdout(&output);
+    assert!(diff.contains("-urllib3==1.24.1  # http"), "{diff}");
+    assert!(diff.contains("+urllib3=="), "{diff}");
+    let unchanged = std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap();
+    assert!(
+        unchanged.contains("urllib3==1.24.1"),
+        "a dry run writes nothing"
+    );
+    let output = run_in(dir.path(), &["deps", "fix", ".", "--db", &db]);
+    assert_eq!(output.status.code(), Some(0));
+    let fixed = std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap();
+    assert!(fixed.starts_with("# pinned\nurllib3=="), "{fixed}");
+    assert!(fixed.contains("  # http"), "comments kept: {fixed}");
+    assert!(!fixed.contains("1.24.1"), "{fixed}");
+}
+
+#[test]
+fn a_typo_in_the_deps_table_is_an_error_even_when_the_audit_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", "x = 1\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.cuirass]\nselect = [\"code\"]\n\n[tool.cuirass.deps]\nrequire-dbb = true\n",
+    );
+    let output = run_in(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("pyproject.toml:5:1"), "{err}");
+    assert!(err.contains("require-dbb"), "{err}");
 }

@@ -1,6 +1,6 @@
 //! Snapshots of what people see: the text report of a small project, with timings filtered.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on setup errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)] // Tests fail loudly and say why they skip.
 
 use std::path::Path;
 use std::process::Command;
@@ -26,6 +26,7 @@ fn text_report() {
     command
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", "/nonexistent/cuirass-test-cache")
         .args(["check", "service", "--statistics"]);
     insta::with_settings!({filters => vec![(r"in \d+\.\d+s", "in [TIME]")]}, {
         assert_cmd_snapshot!(command);

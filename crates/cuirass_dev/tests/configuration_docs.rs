@@ -12,4 +12,10 @@ fn every_configuration_key_is_documented() {
         .filter(|key| !docs.contains(&format!("| `{key}` |")))
         .collect();
     assert!(missing.is_empty(), "undocumented keys: {missing:?}");
+    let missing: Vec<&str> = cuirass_deps::DepsConfig::KEYS
+        .iter()
+        .copied()
+        .filter(|key| !docs.contains(&format!("| `{key}` |")))
+        .collect();
+    assert!(missing.is_empty(), "undocumented `deps` keys: {missing:?}");
 }

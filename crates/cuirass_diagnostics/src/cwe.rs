@@ -99,9 +99,15 @@ pub const CWE_TITLES: &[(u16, &str)] = &[
         "Improper Handling of Highly Compressed Data (Data Amplification)",
     ),
     (419, "Unprotected Primary Channel"),
+    (426, "Untrusted Search Path"),
     (434, "Unrestricted Upload of File with Dangerous Type"),
+    (
+        451,
+        "User Interface (UI) Misrepresentation of Critical Information",
+    ),
     (477, "Use of Obsolete Function"),
     (489, "Active Debug Code"),
+    (494, "Download of Code Without Integrity Check"),
     (501, "Trust Boundary Violation"),
     (502, "Deserialization of Untrusted Data"),
     (521, "Weak Password Requirements"),
@@ -144,6 +150,10 @@ pub const CWE_TITLES: &[(u16, &str)] = &[
     (942, "Permissive Cross-domain Policy with Untrusted Domains"),
     (1004, "Sensitive Cookie Without 'HttpOnly' Flag"),
     (1021, "Improper Restriction of Rendered UI Layers or Frames"),
+    (
+        1088,
+        "Synchronous Access of Remote Resource without Timeout",
+    ),
     (1104, "Use of Unmaintained Third Party Components"),
     (
         1188,
@@ -153,6 +163,10 @@ pub const CWE_TITLES: &[(u16, &str)] = &[
     (1275, "Sensitive Cookie with Improper SameSite Attribute"),
     (1327, "Binding to an Unrestricted IP Address"),
     (1333, "Inefficient Regular Expression Complexity"),
+    (
+        1336,
+        "Improper Neutralization of Special Elements Used in a Template Engine",
+    ),
     (1357, "Reliance on Insufficiently Trustworthy Component"),
     (1395, "Dependency on Vulnerable Third-Party Component"),
 ];

@@ -91,6 +91,40 @@ pub enum FindingDetails {
     /// A secret, never in full: at most four characters and a mask, plus a SHA-256 of the value
     /// for baselines.
     Secret { masked: String, sha256: String },
+    /// A vulnerable dependency, for the reports' dependency table.
+    Dependency(DependencyDetails),
+}
+
+/// One vulnerable package: what is installed, what is known about it, and the way out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependencyDetails {
+    /// The package name as normalised by PEP 503 (`django`, `pyyaml`).
+    pub package: String,
+    /// The version found (pinned, locked or installed).
+    pub version: String,
+    /// The smallest version that fixes every advisory listed; `None`: no fixed release yet.
+    pub fixed_in: Option<String>,
+    /// The advisories that affect this version, one per vulnerability (aliases merged).
+    pub advisories: Vec<AdvisoryRef>,
+}
+
+/// One advisory, as a report shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvisoryRef {
+    /// `PYSEC-…`, `GHSA-…` or `MAL-…`.
+    pub id: String,
+    /// The other ids of the same vulnerability (`CVE-…`, `GHSA-…`).
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub severity: Severity,
+    /// The CVSS base score as written by the scorer (`9.8`), when one was computed.
+    pub cvss_score: Option<String>,
+    /// The CVSS vector, when the advisory has one.
+    pub cvss_vector: Option<String>,
+    /// Where to read it (the OSV page).
+    pub url: String,
+    /// Versions that fix this advisory above the installed one, lowest first.
+    pub fixed: Vec<String>,
 }
 
 /// One reported problem.

@@ -13,7 +13,8 @@ mod notice;
 
 pub use cwe::{CWE_TITLES, cwe_title};
 pub use finding::{
-    CodeFrame, DataFlow, Finding, FindingDetails, FlowStep, Location, Position, Related, Span,
+    AdvisoryRef, CodeFrame, DataFlow, DependencyDetails, Finding, FindingDetails, FlowStep,
+    Location, Position, Related, Span,
 };
 pub use fingerprint::{Fingerprint, fingerprint, normalize_for_fingerprint};
 pub use meta::{

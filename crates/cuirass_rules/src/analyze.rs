@@ -61,7 +61,12 @@ pub fn analyze_python(
     rules: &RuleSet,
     options: &AnalysisOptions,
 ) -> FileAnalysis {
-    let result = catch_unwind(AssertUnwindSafe(|| analyze_inner(source, rules, options)));
+    guarded(source, || analyze_inner(source, rules, options))
+}
+
+/// Runs one file's analysis, turning a panic into an `internal-error` notice.
+pub(crate) fn guarded(source: &SourceFile, analyze: impl FnOnce() -> FileAnalysis) -> FileAnalysis {
+    let result = catch_unwind(AssertUnwindSafe(analyze));
     result.unwrap_or_else(|panic| {
         let detail = panic
             .downcast_ref::<&str>()
@@ -91,7 +96,22 @@ fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions
         checker.run(parsed.suite());
         checker.ctx.into_findings()
     };
-    for (finding, _) in &mut findings {
+    complete_findings(source, &mut findings, options);
+    FileAnalysis {
+        findings,
+        notices,
+        suppressions,
+    }
+}
+
+/// Fills in what rules leave out: a code frame from the file and the fingerprint key (the
+/// normalised reported lines, at most five).
+pub(crate) fn complete_findings(
+    source: &SourceFile,
+    findings: &mut [(Finding, [u32; 2])],
+    options: &AnalysisOptions,
+) {
+    for (finding, _) in findings {
         let span = finding.location.span;
         if finding.frame.is_none() {
             finding.frame = Some(source.frame(span, options.frame_context));
@@ -101,10 +121,5 @@ fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions
             finding.fingerprint_key =
                 normalize_for_fingerprint(&source.lines(span.start.line, end));
         }
-    }
-    FileAnalysis {
-        findings,
-        notices,
-        suppressions,
     }
 }

@@ -72,6 +72,9 @@ pub enum Node<'a> {
     Expr(&'a Expr),
     Stmt(&'a Stmt),
     Module(&'a [Stmt]),
+    /// One tag of a template file. The context's source is the template and its semantic
+    /// model is that of an empty module.
+    TemplateTag(&'a crate::template::TemplateTag<'a>),
 }
 
 /// What a rule sees while it checks: the file, the semantic model, where in the file the
@@ -205,6 +208,13 @@ impl<'a> Context<'a> {
 
     pub(crate) fn into_findings(self) -> Vec<(Finding, [u32; 2])> {
         self.findings
+    }
+
+    /// Runs one rule on one node, for dispatchers other than the Python walk (templates).
+    pub(crate) fn run_rule(&mut self, rule: &'static crate::rule::Rule, node: &Node<'_>) {
+        self.rule = Some(&rule.meta);
+        (rule.check)(self, node);
+        self.rule = None;
     }
 }
 

@@ -14,8 +14,12 @@ pub mod helpers;
 mod registry;
 mod rule;
 mod rules;
+mod template;
 
 pub use analyze::{AnalysisOptions, FileAnalysis, analyze_python};
 pub use checker::{Call, Context, Node};
 pub use registry::{RuleSet, find_rule, registry};
 pub use rule::{CheckFn, Interest, Rule};
+pub use template::{
+    ScannedTemplate, TagKind, TemplateFilter, TemplateTag, analyze_template, scan_template,
+};

@@ -29,11 +29,16 @@ pub enum Interest {
     Module,
     /// `{k: v, …}` dict displays (not comprehensions).
     Dict,
+    /// A tag of a template file (`{{ … }}` or `{% … %}`), as [`Node::TemplateTag`]; only
+    /// [`analyze_template`](crate::analyze_template) dispatches these, never the Python checker.
+    ///
+    /// [`Node::TemplateTag`]: crate::Node::TemplateTag
+    Template,
 }
 
 impl Interest {
     /// Number of variants (size of the dispatch table).
-    pub(crate) const COUNT: usize = 13;
+    pub(crate) const COUNT: usize = 14;
 
     pub(crate) const fn index(self) -> usize {
         self as usize

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cuirass_python::{SourceFile, module_path_for};
-use cuirass_rules::{AnalysisOptions, Rule, RuleSet, analyze_python, registry};
+use cuirass_rules::{AnalysisOptions, Rule, RuleSet, analyze_python, analyze_template, registry};
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/test/fixtures")
@@ -40,6 +40,14 @@ fn fixtures_for(rule: &Rule) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
+}
+
+/// Template fixtures (`.html`, `.jinja`, …) go through `analyze_template`; their markers sit in
+/// template comments: `{# expect: rule #}`.
+fn is_template(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["html", "htm", "jinja", "jinja2", "j2", "djhtml"].contains(&e))
 }
 
 /// Lines carrying `# <marker>: …` naming `rule`.
@@ -79,8 +87,15 @@ fn marked_lines(text: &str, marker: &str, rule: &str) -> Vec<u32> {
 fn fixtures() {
     let mut failures = Vec::new();
     let mut snapshots = Vec::new();
+    // `CUIRASS_FIXTURE_RULES=django-,flask-` runs only the rules whose names start with one of
+    // the prefixes (while other rules are being written).
+    let only = std::env::var("CUIRASS_FIXTURE_RULES").unwrap_or_default();
+    let prefixes: Vec<&str> = only.split(',').filter(|p| !p.is_empty()).collect();
     for &rule in registry() {
         let name = rule.meta.name;
+        if !prefixes.is_empty() && !prefixes.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
         let fixtures = fixtures_for(rule);
         if fixtures.is_empty() {
             failures.push(format!(
@@ -100,7 +115,11 @@ fn fixtures() {
                 .replace('\\', "/");
             let source = SourceFile::new(path.clone(), display.clone(), text.clone())
                 .with_module_path(module_path_for(&path));
-            let mut analysis = analyze_python(&source, &rules, &AnalysisOptions::default());
+            let mut analysis = if is_template(&path) {
+                analyze_template(&source, &rules, &AnalysisOptions::default())
+            } else {
+                analyze_python(&source, &rules, &AnalysisOptions::default())
+            };
             if !display.contains("__syntax") {
                 for notice in &analysis.notices {
                     failures.push(format!("{display}: unexpected notice: {}", notice.message));

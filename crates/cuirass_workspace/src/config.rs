@@ -100,6 +100,37 @@ struct PyprojectTool {
     cuirass: Option<Options>,
 }
 
+/// `[tool.cuirass]` when only its `deps` or `taint` sub-table is wanted: other keys are ignored
+/// here (the main table's parse already checked them).
+#[derive(Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+struct SectionDocument<T> {
+    tool: Option<SectionTool<T>>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+struct SectionTool<T> {
+    cuirass: Option<SectionTable<T>>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound = "T: serde::de::DeserializeOwned")]
+struct SectionTable<T> {
+    deps: Option<T>,
+    taint: Option<T>,
+}
+
+impl<T> SectionTable<T> {
+    fn take(self, key: &str) -> Option<T> {
+        match key {
+            "deps" => self.deps,
+            "taint" => self.taint,
+            _ => None,
+        }
+    }
+}
+
 impl ConfigFile {
     /// Parses configuration text. `path` should be absolute; `display` is used in messages.
     pub fn parse(
@@ -137,6 +168,31 @@ impl ConfigFile {
             options,
             source,
         })
+    }
+
+    /// The file's text (spans of values read from it are byte offsets into it).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Reads a sub-table (`[tool.cuirass.<key>]`, or `[<key>]` in `cuirass.toml`) into `T`,
+    /// with errors naming this file, the line, the column and the key, like the main table's.
+    pub fn section<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, ConfigError> {
+        // Deserialise from the spanned document so errors keep their positions.
+        let table =
+            DeTable::parse(&self.source).map_err(|e| syntax(&self.source, &self.display, &e))?;
+        let deserializer = toml::de::Deserializer::from(table);
+        let section = match self.format {
+            ConfigFormat::Pyproject => SectionDocument::<T>::deserialize(deserializer)
+                .map(|doc| doc.tool.and_then(|t| t.cuirass).and_then(|c| c.take(key))),
+            ConfigFormat::Cuirass => {
+                SectionTable::<T>::deserialize(deserializer).map(|t| t.take(key))
+            }
+        };
+        section.map_err(|e| invalid(&self.source, &self.display, &e))
     }
 
     /// Line and column (1-based, columns in Unicode scalar values) of a byte offset.

@@ -73,6 +73,14 @@ pub struct Options {
     /// Worker threads; the default is one per CPU.
     #[serde(default, deserialize_with = "de_jobs")]
     pub jobs: Option<NonZeroUsize>,
+    /// `[tool.cuirass.deps]`: read by the dependency audit through
+    /// [`ConfigFile::section`](crate::ConfigFile::section), which checks it against its own
+    /// struct with spans; here it is only accepted.
+    #[serde(default)]
+    pub deps: Option<de::IgnoredAny>,
+    /// `[tool.cuirass.taint]`: extra taint sources, sinks and sanitisers, read the same way.
+    #[serde(default)]
+    pub taint: Option<de::IgnoredAny>,
 }
 
 impl Options {
@@ -91,6 +99,8 @@ impl Options {
         "max-file-size",
         "respect-gitignore",
         "jobs",
+        "deps",
+        "taint",
     ];
 }
 

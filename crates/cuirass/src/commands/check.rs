@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result};
 use cuirass_diagnostics::{Audit, Confidence, Finding, Notice, Severity, fingerprint};
 use cuirass_python::{SourceFile, module_path_for};
 use cuirass_report::{BaselineStats, RunInfo, ScanReport, TextOptions};
-use cuirass_rules::{AnalysisOptions, RuleSet, analyze_python, registry};
+use cuirass_rules::{AnalysisOptions, RuleSet, analyze_python, analyze_template, registry};
 use cuirass_workspace::{
     FileEntry, FileKind, Overrides, Selector, Settings, discover, parse_size, read_source, resolve,
     walk,
@@ -25,6 +25,7 @@ use crate::UsageError;
 use crate::args::{BaselineArgs, CheckArgs, CheckFormat, ScanArgs};
 use crate::baseline::BaselineFile;
 use crate::catalogue;
+use crate::deps::{self, DepsFlags, DepsOutcome};
 use crate::exit::ExitStatus;
 use crate::printer::Printer;
 use crate::progress::Progress;
@@ -35,7 +36,8 @@ pub(crate) struct Scan {
     pub(crate) findings: Vec<(Finding, String)>,
     pub(crate) notices: Vec<Notice>,
     pub(crate) settings: Settings,
-    pub(crate) rules: Vec<&'static cuirass_rules::Rule>,
+    pub(crate) rules: Vec<&'static cuirass_diagnostics::RuleMeta>,
+    pub(crate) deps: Option<DepsOutcome>,
     pub(crate) files_scanned: usize,
     pub(crate) suppressed: usize,
     pub(crate) started: Instant,
@@ -55,7 +57,14 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
     let settings =
         resolve(config.as_ref(), &overrides, &args.paths, &cwd).map_err(UsageError::from)?;
     check_selectors(&settings)?;
-    let rules = enabled_rules(&settings)?;
+    // Sub-tables are checked even when their audit is off, so a typo never goes unnoticed.
+    deps::config(config.as_ref())?;
+    let enabled = enabled_rules(&settings)?;
+    let code_rules: Vec<&'static cuirass_rules::Rule> = registry()
+        .iter()
+        .copied()
+        .filter(|rule| enabled.contains(rule.meta.name))
+        .collect();
 
     let walked = walk(&args.paths, &settings.walk, &cwd);
     if let Some(missing) = walked.missing.first() {
@@ -66,7 +75,7 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
             .into());
     }
 
-    let rule_set = RuleSet::new(rules.iter().copied());
+    let rule_set = RuleSet::new(code_rules.iter().copied());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads())
         // Deep recursion grows its own stack (stacker); this only sets the starting size.
@@ -98,13 +107,35 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
         suppressed += outcome.suppressed;
         files_scanned += usize::from(outcome.scanned);
     }
+    let deps = if deps::wanted(&enabled) {
+        let outcome = deps::run(
+            &walked.files,
+            &settings,
+            config.as_ref(),
+            &deps_flags(args),
+            &cwd,
+            &enabled,
+        )?;
+        findings.extend(outcome.findings.iter().cloned());
+        notices.extend(outcome.notices.iter().cloned());
+        suppressed += outcome.suppressed;
+        Some(outcome)
+    } else {
+        None
+    };
     findings.sort_by(|(a, _), (b, _)| a.sort_key().cmp(&b.sort_key()));
     notices.sort();
+    notices.dedup();
+    let rules = catalogue::all()
+        .into_iter()
+        .filter(|meta| enabled.contains(meta.name))
+        .collect();
     Ok(Scan {
         findings,
         notices,
         settings,
         rules,
+        deps,
         files_scanned,
         suppressed,
         started,
@@ -120,6 +151,13 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
         .map(BaselineFile::load)
         .transpose()?;
     let scan = scan(&args.scan, args.report_unused_suppressions)?;
+    let deps_not_wanted = args.format == CheckFormat::Cyclonedx && scan.deps.is_none();
+    if deps_not_wanted {
+        return Err(UsageError::new(
+            "`--format cyclonedx` needs the dependency audit, but no dependency rule is selected",
+        )
+        .into());
+    }
     let (findings, baseline_stats) = match &baseline {
         Some(baseline) => {
             let (new, matched, fixed) = baseline.filter(scan.findings);
@@ -143,13 +181,18 @@ pub(crate) fn check(args: &CheckArgs, printer: Printer) -> Result<ExitStatus> {
             duration: scan.started.elapsed(),
             files_scanned: scan.files_scanned,
             audits_run: audits_run(&scan.rules),
-            audits_not_run: Vec::new(),
+            audits_not_run: audits_not_run(scan.deps.as_ref()),
             suppressed_inline: scan.suppressed,
             baseline: baseline_stats,
-            rules: scan.rules.iter().map(|rule| &rule.meta).collect(),
+            rules: scan.rules.clone(),
         },
     };
-    write_report(args, printer, &report)?;
+    if let Some(reason) = scan.deps.as_ref().and_then(|d| d.not_run.as_deref()) {
+        printer.warning(format_args!(
+            "the dependency audit did not run (the other audits did): {reason}"
+        ));
+    }
+    write_report(args, printer, &report, scan.deps.as_ref())?;
     Ok(if failed {
         ExitStatus::Failure
     } else {
@@ -270,30 +313,34 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
-fn enabled_rules(settings: &Settings) -> Result<Vec<&'static cuirass_rules::Rule>> {
-    let defaults = registry()
+fn enabled_rules(settings: &Settings) -> Result<BTreeSet<&'static str>> {
+    let all = catalogue::all();
+    let defaults = all
         .iter()
-        .filter(|rule| rule.meta.default_enabled)
-        .map(|rule| rule.meta.name);
-    let names: BTreeSet<&'static str> = settings.rules.resolve(
+        .filter(|meta| meta.default_enabled)
+        .map(|meta| meta.name);
+    settings.rules.resolve(
         defaults,
         |selector: &Selector| -> Result<Vec<&'static str>> {
-            Ok(registry()
+            Ok(all
                 .iter()
-                .filter(|rule| catalogue::selector_matches(&selector.value, &rule.meta))
-                .map(|rule| rule.meta.name)
+                .filter(|meta| catalogue::selector_matches(&selector.value, meta))
+                .map(|meta| meta.name)
                 .collect())
         },
-    )?;
-    Ok(registry()
-        .iter()
-        .copied()
-        .filter(|rule| names.contains(rule.meta.name))
-        .collect())
+    )
 }
 
-fn audits_run(rules: &[&'static cuirass_rules::Rule]) -> Vec<Audit> {
-    let audits: BTreeSet<Audit> = rules.iter().map(|rule| rule.meta.audit).collect();
+fn deps_flags(args: &ScanArgs) -> DepsFlags {
+    DepsFlags {
+        db: args.db.clone(),
+        require_db: args.require_db,
+        python: args.python.clone(),
+    }
+}
+
+fn audits_run(rules: &[&'static cuirass_diagnostics::RuleMeta]) -> Vec<Audit> {
+    let audits: BTreeSet<Audit> = rules.iter().map(|meta| meta.audit).collect();
     audits.into_iter().collect()
 }
 
@@ -314,10 +361,11 @@ fn analyze_file(
     report_unused: bool,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    if entry.kind != FileKind::Python || rules.is_empty() {
+    if entry.kind == FileKind::Text || rules.is_empty() {
         return outcome;
     }
-    let text = match read_source(entry, settings.walk.max_file_size, true) {
+    let python = entry.kind == FileKind::Python;
+    let text = match read_source(entry, settings.walk.max_file_size, python) {
         Ok(text) => text,
         Err(notice) => {
             outcome.notices.push(notice);
@@ -326,9 +374,14 @@ fn analyze_file(
     };
     outcome.notices.extend(text.notice);
     outcome.scanned = true;
-    let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text)
-        .with_module_path(module_path_for(&entry.path));
-    let mut analysis = analyze_python(&source, rules, options);
+    let mut analysis = if python {
+        let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text)
+            .with_module_path(module_path_for(&entry.path));
+        analyze_python(&source, rules, options)
+    } else {
+        let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text);
+        analyze_template(&source, rules, options)
+    };
     outcome.notices.append(&mut analysis.notices);
     outcome.notices.extend(
         analysis
@@ -372,7 +425,18 @@ fn analyze_file(
     outcome
 }
 
-fn write_report(args: &CheckArgs, printer: Printer, report: &ScanReport) -> Result<()> {
+fn audits_not_run(deps: Option<&DepsOutcome>) -> Vec<(Audit, String)> {
+    deps.and_then(|d| d.not_run.clone())
+        .map(|reason| vec![(Audit::Dependencies, reason)])
+        .unwrap_or_default()
+}
+
+fn write_report(
+    args: &CheckArgs,
+    printer: Printer,
+    report: &ScanReport,
+    deps: Option<&DepsOutcome>,
+) -> Result<()> {
     let text_options = |color: bool| TextOptions {
         color,
         frames: !args.scan.quiet,
@@ -383,6 +447,21 @@ fn write_report(args: &CheckArgs, printer: Printer, report: &ScanReport) -> Resu
         CheckFormat::Text => cuirass_report::write_text(out, report, &text_options(color)),
         CheckFormat::Json => cuirass_report::write_json(out, report),
         CheckFormat::Sarif => cuirass_report::write_sarif(out, report),
+        CheckFormat::Cyclonedx => {
+            let (packages, vulnerable) = deps.map_or((&[][..], &[][..]), |d| {
+                (d.report.packages.as_slice(), d.report.vulnerable.as_slice())
+            });
+            cuirass_deps::cyclonedx::write_cyclonedx(
+                out,
+                packages,
+                vulnerable,
+                &cuirass_deps::cyclonedx::BomMetadata {
+                    tool_version: report.info.tool_version.clone(),
+                    timestamp_unix: Some(report.info.started_unix),
+                    project_name: None,
+                },
+            )
+        }
     };
     match &args.output {
         Some(path) => {

@@ -3,8 +3,12 @@
 use crate::rule::Rule;
 
 pub(crate) mod code;
+pub(crate) mod config;
+pub(crate) mod templates;
 
 /// Every declared rule, in family order.
 pub(crate) fn all() -> impl Iterator<Item = &'static Rule> {
     code::rules()
+        .chain(config::rules())
+        .chain(templates::RULES.iter().copied())
 }

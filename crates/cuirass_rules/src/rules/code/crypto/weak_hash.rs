@@ -4,6 +4,8 @@ use crate::checker::{Context, Node};
 use crate::declare_rule;
 use crate::helpers::{is_false, str_value};
 
+use super::weak_password_hash::password_data;
+
 declare_rule! {
     /// ## What it does
     /// Checks for MD5, SHA-1 and older hashes: `hashlib.md5`, `hashlib.sha1`,
@@ -19,7 +21,8 @@ declare_rule! {
     /// `usedforsecurity=False` (Python 3.9+) declares a non-security use (a cache key, a
     /// checksum against accidents) and is not reported. Passing `hashlib.md5` uncalled (to
     /// `hmac.new`, whose HMAC construction does not rely on collision resistance) is not
-    /// reported either.
+    /// reported either. A password hashed with MD5 or SHA-1 (`hashlib.md5(password.encode())`)
+    /// is reported by the more specific `weak-password-hash` instead.
     ///
     /// ## Example
     /// ```python
@@ -92,6 +95,10 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     let Some(name) = call.name else {
         return;
     };
+    // A password hashed this way is reported once, by the more specific `weak-password-hash`.
+    if password_data(call).is_some() {
+        return;
+    }
     let callee = if HASHLIB_WEAK.contains(&name) {
         format!("`{name}`")
     } else if name == "hashlib.new" {

@@ -48,7 +48,7 @@ declare_rule! {
         impact: High,
         cwe: [502],
         owasp: A08IntegrityFailures,
-        aliases: [Bandit("B301"), Ruff("S301")],
+        aliases: [Bandit("B301"), Bandit("B302"), Ruff("S301"), Ruff("S302")],
         tags: ["pickle", "deserialization"],
         interest: [Call],
         check: check,
