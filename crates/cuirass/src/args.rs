@@ -93,6 +93,8 @@ pub(crate) enum CheckFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// One self-contained HTML page: filters, code, data-flow paths, the dependency table.
+    Html,
     /// A CycloneDX 1.5 bill of materials of the audited dependencies and their advisories.
     Cyclonedx,
 }
@@ -162,6 +164,11 @@ pub(crate) struct ScanArgs {
     /// audit as not run.
     #[arg(long)]
     pub(crate) require_db: bool,
+
+    /// Also scan every blob reachable from every git ref for secrets (each blob once),
+    /// reporting the commit, path and date that introduced it.
+    #[arg(long)]
+    pub(crate) git_history: bool,
 
     /// Also audit the packages installed in this Python environment (a virtualenv, its
     /// interpreter, or a `site-packages` folder); read, never run.

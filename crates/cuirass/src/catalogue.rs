@@ -1,5 +1,6 @@
 //! The rule catalogue across every audit: code, configuration and template rules
-//! (`cuirass_rules`), dependency and interpreter rules (`cuirass_deps`). Selection,
+//! (`cuirass_rules`), dependency and interpreter rules (`cuirass_deps`), secret detectors
+//! (`cuirass_secrets`). Selection,
 //! suppressions, `rules` and `explain` all look rules up here.
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
             .iter()
             .map(|rule| &rule.meta)
             .chain(cuirass_deps::rules().iter().copied())
+            .chain(cuirass_secrets::rules().iter().copied())
             .collect();
         rules.sort_by_key(|meta| meta.name);
         rules

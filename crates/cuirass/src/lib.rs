@@ -10,6 +10,7 @@ mod deps;
 mod exit;
 mod printer;
 mod progress;
+mod secrets;
 
 use std::ffi::OsString;
 use std::fmt;

@@ -1,5 +1,5 @@
 //! The reports of `cuirass check`: text for people, JSON as a versioned contract, SARIF 2.1.0 for
-//! code-scanning services. (HTML will join them as another module over the same [`ScanReport`].)
+//! code-scanning services, and a self-contained HTML page for triage in a browser.
 //!
 //! Every writer takes the finished [`ScanReport`] (findings already filtered, suppressed and
 //! sorted by the caller) and writes to any [`std::io::Write`], so the CLI decides where output goes
@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod atomic;
+mod html;
 mod json;
 mod sarif;
 mod summary;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use cuirass_diagnostics::{Audit, Finding, Notice, RuleMeta};
 
 pub use atomic::write_atomically;
+pub use html::write_html;
 pub use json::{JSON_SCHEMA_VERSION, write_json};
 pub use sarif::{RULE_HELP_URI_BASE, SARIF_SCHEMA_URI, write_sarif};
 pub use text::{TextOptions, write_text};

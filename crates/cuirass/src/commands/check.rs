@@ -12,9 +12,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, Result};
 use cuirass_diagnostics::{Audit, Confidence, Finding, Notice, Severity, fingerprint};
-use cuirass_python::{SourceFile, module_path_for};
+use cuirass_python::{SourceFile, Suppressions, module_path_for};
 use cuirass_report::{BaselineStats, RunInfo, ScanReport, TextOptions};
-use cuirass_rules::{AnalysisOptions, RuleSet, analyze_python, analyze_template, registry};
+use cuirass_rules::{
+    AnalysisOptions, FileAnalysis, RuleSet, analyze_python, analyze_template, registry,
+};
 use cuirass_workspace::{
     FileEntry, FileKind, Overrides, Selector, Settings, discover, parse_size, read_source, resolve,
     walk,
@@ -83,13 +85,28 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
         .build()
         .context("cannot start worker threads")?;
     let options = AnalysisOptions::default();
+    let secrets_scan = crate::secrets::wanted(&enabled).then(|| SecretsScan {
+        enabled: enabled.clone(),
+        options: cuirass_secrets::ScanOptions::default(),
+        tracked: crate::secrets::tracked_files(&settings.project_root)
+            .into_iter()
+            .map(|p| absolute(&p))
+            .collect(),
+    });
     let progress = Progress::start(walked.files.len() as u64, args.quiet);
     let outcomes: Vec<FileOutcome> = pool.install(|| {
         walked
             .files
             .par_iter()
             .map(|entry| {
-                let outcome = analyze_file(entry, &settings, &rule_set, &options, report_unused);
+                let outcome = analyze_file(
+                    entry,
+                    &settings,
+                    &rule_set,
+                    secrets_scan.as_ref(),
+                    &options,
+                    report_unused,
+                );
                 progress.tick();
                 outcome
             })
@@ -106,6 +123,17 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
         notices.extend(outcome.notices);
         suppressed += outcome.suppressed;
         files_scanned += usize::from(outcome.scanned);
+    }
+    if args.git_history {
+        if let Some(secrets) = &secrets_scan {
+            let history = crate::secrets::history(&settings, secrets, &findings)?;
+            findings.extend(history);
+        } else {
+            return Err(UsageError::new(
+                "`--git-history` scans for secrets, but no secrets rule is selected",
+            )
+            .into());
+        }
     }
     let deps = if deps::wanted(&enabled) {
         let outcome = deps::run(
@@ -353,20 +381,37 @@ struct FileOutcome {
     scanned: bool,
 }
 
+/// The secrets audit's share of a scan: which secret rules run, and which files git tracks
+/// (for `env-file-committed`).
+pub(crate) struct SecretsScan {
+    pub(crate) enabled: BTreeSet<&'static str>,
+    pub(crate) options: cuirass_secrets::ScanOptions,
+    tracked: std::collections::HashSet<std::path::PathBuf>,
+}
+
 fn analyze_file(
     entry: &FileEntry,
     settings: &Settings,
     rules: &RuleSet,
+    secrets: Option<&SecretsScan>,
     options: &AnalysisOptions,
     report_unused: bool,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    if entry.kind == FileKind::Text || rules.is_empty() {
+    let code = entry.kind != FileKind::Text && !rules.is_empty();
+    if !code && secrets.is_none() {
         return outcome;
     }
     let python = entry.kind == FileKind::Python;
     let text = match read_source(entry, settings.walk.max_file_size, python) {
         Ok(text) => text,
+        // Images, archives and the like are not text: nothing to audit, nothing to report.
+        Err(notice)
+            if entry.kind == FileKind::Text
+                && notice.kind == cuirass_diagnostics::NoticeKind::Binary =>
+        {
+            return outcome;
+        }
         Err(notice) => {
             outcome.notices.push(notice);
             return outcome;
@@ -374,21 +419,49 @@ fn analyze_file(
     };
     outcome.notices.extend(text.notice);
     outcome.scanned = true;
-    let mut analysis = if python {
-        let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text)
-            .with_module_path(module_path_for(&entry.path));
+    let mut source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text);
+    if python {
+        source = source.with_module_path(module_path_for(&entry.path));
+    }
+    let mut analysis = if code && python {
         analyze_python(&source, rules, options)
-    } else {
-        let source = SourceFile::new(entry.path.clone(), entry.display.clone(), text.text);
+    } else if code {
         analyze_template(&source, rules, options)
+    } else {
+        FileAnalysis {
+            suppressions: Suppressions::from_text(&source.text),
+            ..FileAnalysis::default()
+        }
     };
+    if let Some(secrets) = secrets {
+        let kind = cuirass_secrets::TextKind::for_path(&entry.path);
+        for finding in
+            cuirass_secrets::scan_text(&source.text, &entry.display, kind, &secrets.options)
+        {
+            if secrets.enabled.contains(finding.rule.name) {
+                let line = finding.location.span.start.line;
+                analysis.findings.push((finding, [line, line]));
+            }
+        }
+        if secrets.enabled.contains("env-file-committed")
+            && cuirass_secrets::is_env_file(&entry.path)
+            && secrets.tracked.contains(&absolute(&entry.path))
+        {
+            analysis
+                .findings
+                .push((cuirass_secrets::env_file_finding(&entry.display), [1, 1]));
+        }
+    }
     outcome.notices.append(&mut analysis.notices);
-    outcome.notices.extend(
-        analysis
-            .suppressions
-            .unknown_codes(&entry.display, &|code| catalogue::find(code).is_some()),
-    );
-    let (findings, suppressed) = analysis.apply_suppressions();
+    if code {
+        outcome.notices.extend(
+            analysis
+                .suppressions
+                .unknown_codes(&entry.display, &|code| catalogue::find(code).is_some()),
+        );
+    }
+    let (mut findings, suppressed) = analysis.apply_suppressions();
+    crate::secrets::dedupe(&mut findings);
     if report_unused {
         outcome
             .notices
@@ -425,6 +498,10 @@ fn analyze_file(
     outcome
 }
 
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn audits_not_run(deps: Option<&DepsOutcome>) -> Vec<(Audit, String)> {
     deps.and_then(|d| d.not_run.clone())
         .map(|reason| vec![(Audit::Dependencies, reason)])
@@ -447,6 +524,7 @@ fn write_report(
         CheckFormat::Text => cuirass_report::write_text(out, report, &text_options(color)),
         CheckFormat::Json => cuirass_report::write_json(out, report),
         CheckFormat::Sarif => cuirass_report::write_sarif(out, report),
+        CheckFormat::Html => cuirass_report::write_html(out, report),
         CheckFormat::Cyclonedx => {
             let (packages, vulnerable) = deps.map_or((&[][..], &[][..]), |d| {
                 (d.report.packages.as_slice(), d.report.vulnerable.as_slice())

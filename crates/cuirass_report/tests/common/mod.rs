@@ -4,12 +4,15 @@
 //! notice of every kind. Everything is fixed (no clock), so output is byte-for-byte stable.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod hostile;
+pub mod markup;
+
 use std::time::Duration;
 
 use cuirass_diagnostics::{
-    Alias, Audit, CodeFrame, Confidence, DataFlow, Finding, FindingDetails, FlowStep, Impact,
-    Likelihood, Location, Notice, NoticeKind, Owasp2021, Position, Related, RuleKind, RuleMeta,
-    Severity, Span, fingerprint,
+    AdvisoryRef, Alias, Audit, CodeFrame, Confidence, DataFlow, DependencyDetails, Finding,
+    FindingDetails, FlowStep, Impact, Likelihood, Location, Notice, NoticeKind, Owasp2021,
+    Position, Related, RuleKind, RuleMeta, Severity, Span, fingerprint,
 };
 use cuirass_report::{BaselineStats, RunInfo, ScanReport};
 
@@ -145,21 +148,40 @@ pub static PYTHON_EOL: RuleMeta = RuleMeta {
     since: "0.1.0",
 };
 
-fn span(line: u32, column: u32, end_line: u32, end_column: u32) -> Span {
+/// The dependency audit's rule, for the findings of [`dependency_findings`].
+pub static VULNERABLE_DEPENDENCY: RuleMeta = RuleMeta {
+    name: "vulnerable-dependency",
+    audit: Audit::Dependencies,
+    kind: RuleKind::Advisory,
+    severity: Severity::High,
+    confidence: Confidence::High,
+    likelihood: Likelihood::Medium,
+    impact: Impact::High,
+    cwe: &[1395],
+    owasp: Some(Owasp2021::A06VulnerableComponents),
+    aliases: &[],
+    tags: &["osv"],
+    doc: "## What it does\nReports dependencies with known vulnerabilities.\n\n## Fix\nUpgrade to the version in *fixed in*. Where there is none, replace or isolate the package.\n",
+    default_enabled: true,
+    file: file!(),
+    since: "0.1.0",
+};
+
+pub(crate) fn span(line: u32, column: u32, end_line: u32, end_column: u32) -> Span {
     Span::new(
         Position::new(line, column),
         Position::new(end_line, end_column),
     )
 }
 
-fn frame(first_line: u32, lines: &[&str]) -> CodeFrame {
+pub(crate) fn frame(first_line: u32, lines: &[&str]) -> CodeFrame {
     CodeFrame {
         first_line,
         lines: lines.iter().map(|l| (*l).to_string()).collect(),
     }
 }
 
-fn finish(mut finding: Finding, key: &str) -> Finding {
+pub(crate) fn finish(mut finding: Finding, key: &str) -> Finding {
     finding.fingerprint_key = key.to_string();
     finding.fingerprint = fingerprint(finding.rule.name, &finding.location.path, key, 0);
     finding
@@ -395,6 +417,87 @@ pub fn report() -> ScanReport {
         notices: notices(),
         info: info(),
     }
+}
+
+/// Two vulnerable packages (one with a fix, one without) as the dependency audit reports them.
+/// Kept out of [`findings`] so the JSON, SARIF and text snapshots stay as they are.
+pub fn dependency_findings() -> Vec<Finding> {
+    let pyyaml = DependencyDetails {
+        package: "pyyaml".into(),
+        version: "5.3".into(),
+        fixed_in: Some("5.4".into()),
+        advisories: vec![
+            AdvisoryRef {
+                id: "PYSEC-2021-142".into(),
+                aliases: vec!["CVE-2020-14343".into(), "GHSA-8q59-q68h-6hv4".into()],
+                summary: "Arbitrary code execution through `full_load` and `FullLoader`".into(),
+                severity: Severity::Critical,
+                cvss_score: Some("9.8".into()),
+                cvss_vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+                url: "https://osv.dev/vulnerability/PYSEC-2021-142".into(),
+                fixed: vec!["5.4".into()],
+            },
+            AdvisoryRef {
+                id: "PYSEC-2020-96".into(),
+                aliases: vec!["CVE-2020-1747".into()],
+                summary: "Code execution with `FullLoader`".into(),
+                severity: Severity::Critical,
+                cvss_score: None,
+                cvss_vector: None,
+                url: "https://osv.dev/vulnerability/PYSEC-2020-96".into(),
+                fixed: vec!["5.3.1".into()],
+            },
+        ],
+    };
+    let mut yaml = Finding::new(
+        &VULNERABLE_DEPENDENCY,
+        "`pyyaml` 5.3 has 2 known vulnerabilities; 5.4 fixes them",
+        Location::new("requirements.txt", span(3, 1, 3, 13)),
+    )
+    .with_severity(Severity::Critical);
+    yaml.details = Some(FindingDetails::Dependency(pyyaml));
+    yaml.frame = Some(frame(3, &["pyyaml==5.3"]));
+
+    let legacy = DependencyDetails {
+        package: "legacy-crypto".into(),
+        version: "0.9".into(),
+        fixed_in: None,
+        advisories: vec![AdvisoryRef {
+            id: "GHSA-xxxx-yyyy-zzzz".into(),
+            aliases: Vec::new(),
+            summary: "Predictable IVs in `encrypt`".into(),
+            severity: Severity::Medium,
+            cvss_score: Some("5.9".into()),
+            cvss_vector: None,
+            url: "https://osv.dev/vulnerability/GHSA-xxxx-yyyy-zzzz".into(),
+            fixed: Vec::new(),
+        }],
+    };
+    let mut crypto = Finding::new(
+        &VULNERABLE_DEPENDENCY,
+        "`legacy-crypto` 0.9 has a known vulnerability and no fixed release",
+        Location::new("requirements.txt", span(5, 1, 5, 19)),
+    )
+    .with_severity(Severity::Medium);
+    crypto.details = Some(FindingDetails::Dependency(legacy));
+
+    vec![
+        finish(yaml, "pyyaml==5.3"),
+        finish(crypto, "legacy-crypto==0.9"),
+    ]
+}
+
+/// The HTML report's fixture: [`report`] plus [`dependency_findings`], with every audit run.
+pub fn html_report() -> ScanReport {
+    let mut report = report();
+    report.findings.extend(dependency_findings());
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.info.audits_run.push(Audit::Dependencies);
+    report.info.audits_not_run.clear();
+    report.info.rules.push(&VULNERABLE_DEPENDENCY);
+    report
 }
 
 /// A clean run: nothing found, one audit skipped, no baseline.
