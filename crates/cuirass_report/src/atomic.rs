@@ -18,6 +18,20 @@ pub fn write_atomically(
             format!("failed to {action} `{}`: {error}", path.display()),
         )
     };
+    // `-o /dev/null`, `-o /dev/stdout`, a FIFO: not a file to replace. Renaming over a device
+    // would swap it for a regular file, so write to it directly.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+        && !metadata.is_dir()
+    {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| context("open", e))?;
+        let mut buffered = BufWriter::new(file);
+        write(&mut buffered).map_err(|e| context("write", e))?;
+        return buffered.flush().map_err(|e| context("write", e));
+    }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -107,3 +107,16 @@ fn the_mode_of_a_replaced_file_is_kept() {
     let umask_allows_group_read = mode & 0o040 != 0 || mode == 0o600;
     assert!(umask_allows_group_read, "{mode:o}");
 }
+
+/// `-o /dev/null` must write to the device, never rename a regular file over it.
+#[cfg(unix)]
+#[test]
+fn a_device_is_written_to_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    cuirass_report::write_atomically(std::path::Path::new("/dev/null"), |out| {
+        out.write_all(b"discarded")
+    })
+    .unwrap();
+    let metadata = std::fs::metadata("/dev/null").unwrap();
+    assert!(metadata.file_type().is_char_device(), "/dev/null is still a device");
+}

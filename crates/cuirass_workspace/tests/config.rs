@@ -121,9 +121,9 @@ fn explicit_config_overrides_discovery() {
 #[test]
 fn unknown_key_names_file_line_column_and_table() {
     let text = "[project]\nname = \"x\"\n\n[tool.cuirass]\nselect = [\"a\"]\nselct = [\"b\"]\n";
-    insta::assert_snapshot!(error("pyproject.toml", text), @"pyproject.toml:6:1: unknown key `selct` in `[tool.cuirass]` (expected one of: select, ignore, extend-select, extend-ignore, exclude, extend-exclude, per-file-ignores, fail-on, min-severity, min-confidence, max-file-size, respect-gitignore, jobs)");
+    insta::assert_snapshot!(error("pyproject.toml", text), @"pyproject.toml:6:1: unknown key `selct` in `[tool.cuirass]` (expected one of: select, ignore, extend-select, extend-ignore, exclude, extend-exclude, per-file-ignores, fail-on, min-severity, min-confidence, max-file-size, respect-gitignore, jobs, deps, taint)");
     let text = "fail-on = \"high\"\nexlcude = []\n";
-    insta::assert_snapshot!(error("cuirass.toml", text), @"cuirass.toml:2:1: unknown key `exlcude` (expected one of: select, ignore, extend-select, extend-ignore, exclude, extend-exclude, per-file-ignores, fail-on, min-severity, min-confidence, max-file-size, respect-gitignore, jobs)");
+    insta::assert_snapshot!(error("cuirass.toml", text), @"cuirass.toml:2:1: unknown key `exlcude` (expected one of: select, ignore, extend-select, extend-ignore, exclude, extend-exclude, per-file-ignores, fail-on, min-severity, min-confidence, max-file-size, respect-gitignore, jobs, deps, taint)");
 }
 
 #[test]
