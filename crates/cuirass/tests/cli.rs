@@ -86,7 +86,7 @@ fn nosec_and_noqa_suppress_through_aliases() {
 #[test]
 fn exit_codes_follow_fail_on_not_min_severity() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.py", "import pickle\npickle.loads(b'')\n");
+    write(dir.path(), "a.py", "import pickle\npickle.loads(blob)\n");
     // A high finding fails at the default threshold…
     assert_eq!(run_in(dir.path(), &["check", "."]).status.code(), Some(1));
     // …not when only critical findings fail the run, though it is still reported.
@@ -148,7 +148,7 @@ fn config_selects_and_per_file_ignores() {
         "cuirass.toml",
         "ignore = [\"B602\"]\n[per-file-ignores]\n\"legacy/**\" = [\"pickle-load\"]\n",
     );
-    let body = "import pickle, subprocess\npickle.loads(b'')\nsubprocess.run(x, shell=True)\n";
+    let body = "import pickle, subprocess\npickle.loads(blob)\nsubprocess.run(x, shell=True)\n";
     write(dir.path(), "app.py", body);
     write(dir.path(), "legacy/old.py", body);
     let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
@@ -180,22 +180,22 @@ fn config_selects_and_per_file_ignores() {
 fn bad_input_is_reported_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "good.py", "import pickle\npickle.loads(b'')\n");
+    write(root, "good.py", "import pickle\npickle.loads(blob)\n");
     write(
         root,
         "syntax.py",
-        "import pickle\ndef broken(:\n    pass\npickle.loads(b'')\n",
+        "import pickle\ndef broken(:\n    pass\npickle.loads(blob)\n",
     );
     write(root, "binary.py", b"\x00\x01\x02ELF\x00\x00");
     write(
         root,
         "latin.py",
-        b"# no coding line\nname = 'caf\xe9'\nimport pickle\npickle.loads(name)\n",
+        b"# no coding line\nname = 'caf\xe9'\nimport pickle\npickle.loads(blob)\n",
     );
     write(
         root,
         "declared.py",
-        b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport pickle\npickle.loads(name)\n",
+        b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\nimport pickle\npickle.loads(blob)\n",
     );
     std::fs::create_dir_all(root.join("loop")).unwrap();
     std::os::unix::fs::symlink(root.join("loop"), root.join("loop/again")).unwrap();
@@ -249,7 +249,7 @@ fn deep_nesting_does_not_crash() {
     let chain = format!("x = {}a\n", "a+".repeat(50_000));
     let lists = format!("x = {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
     let calls = format!(
-        "import pickle\nx = {}pickle.loads(b''){}\n",
+        "import pickle\nx = {}pickle.loads(blob){}\n",
         "f(".repeat(5_000),
         ")".repeat(5_000)
     );
@@ -301,7 +301,7 @@ fn output_file_is_written_and_paths_are_relative_to_cwd() {
     write(
         dir.path(),
         "pkg/mod.py",
-        "import pickle\npickle.loads(b'')\n",
+        "import pickle\npickle.loads(blob)\n",
     );
     let output = run_in(
         dir.path(),
@@ -369,7 +369,7 @@ fn osv_export() -> Option<PathBuf> {
 fn without_a_database_the_dependency_audit_is_reported_as_not_run() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "requirements.txt", "django==3.2.0\n");
-    write(dir.path(), "app.py", "import pickle\npickle.loads(b'')\n");
+    write(dir.path(), "app.py", "import pickle\npickle.loads(blob)\n");
     let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1), "the other audits still ran");
     let value = json(&output);

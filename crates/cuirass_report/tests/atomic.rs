@@ -118,5 +118,8 @@ fn a_device_is_written_to_not_replaced() {
     })
     .unwrap();
     let metadata = std::fs::metadata("/dev/null").unwrap();
-    assert!(metadata.file_type().is_char_device(), "/dev/null is still a device");
+    assert!(
+        metadata.file_type().is_char_device(),
+        "/dev/null is still a device"
+    );
 }

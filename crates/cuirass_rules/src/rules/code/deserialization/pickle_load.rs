@@ -1,6 +1,8 @@
 use crate::checker::{Context, Node};
 use crate::declare_rule;
+use crate::helpers::{bound_value, is_constant_value};
 use cuirass_python::Ranged;
+use cuirass_python::ast::Expr;
 
 declare_rule! {
     /// ## What it does
@@ -12,6 +14,11 @@ declare_rule! {
     /// with any arguments while it loads. Data that crossed a trust boundary (an upload, a cookie,
     /// a cache or queue shared with other services) must never be unpickled. `marshal` is not even
     /// designed to be safe against malformed input.
+    ///
+    /// Bytes that never left the program are not reported: a round trip through the matching
+    /// dumper (`pickle.loads(pickle.dumps(obj))`, directly or through a local name, the usual
+    /// way to copy an object or to test that it pickles) and a constant (a `bytes` literal in
+    /// the source). Files and shelves are always reported, whatever their name.
     ///
     /// ## Example
     /// ```python
@@ -83,6 +90,15 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
         return;
     };
     if LOADERS.contains(&name) {
+        // Only bytes loaders: a constant *file name* (`shelve.open("cache.db")`) proves nothing.
+        let loads_bytes = name.rsplit_once('.').is_some_and(|(_, f)| f == "loads");
+        if loads_bytes
+            && call
+                .arg(0)
+                .is_some_and(|data| is_constant_value(ctx.semantic, data) || is_own_dump(ctx, data))
+        {
+            return;
+        }
         ctx.report(
             call.node.range(),
             format!(
@@ -90,4 +106,30 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
             ),
         );
     }
+}
+
+/// Serialisers whose output the loaders read back.
+const DUMPERS: &[&str] = &[
+    "pickle.dumps",
+    "_pickle.dumps",
+    "cPickle.dumps",
+    "dill.dumps",
+    "marshal.dumps",
+];
+
+/// Whether `data` is the output of a dumper called right there, or bound to a local name by
+/// one (`blob = pickle.dumps(obj)`): bytes this program just made.
+fn is_own_dump(ctx: &Context<'_>, data: &Expr) -> bool {
+    let value = match data {
+        Expr::Name(name) => match bound_value(ctx.semantic, name) {
+            Some(value) => value,
+            None => return false,
+        },
+        other => other,
+    };
+    let Expr::Call(call) = value else {
+        return false;
+    };
+    ctx.qualified_name(&call.func)
+        .is_some_and(|name| DUMPERS.contains(&name.as_str()))
 }

@@ -1,8 +1,10 @@
-use cuirass_python::Ranged;
+use cuirass_python::ast::{self, Expr, Stmt};
+use cuirass_python::semantic::SemanticModel;
+use cuirass_python::{Ranged, TextRange};
 
 use crate::checker::{Context, Node};
 use crate::declare_rule;
-use crate::helpers::is_constant_value;
+use crate::helpers::{bound_value, is_constant, is_constant_value};
 
 declare_rule! {
     /// ## What it does
@@ -15,6 +17,13 @@ declare_rule! {
     /// Restricting `globals`/`__builtins__` does not make it safe; sandbox escapes through
     /// object attributes are well known. A constant argument is not reported, and neither is a
     /// local function that happens to be named `eval`: only the builtins are matched.
+    ///
+    /// Code that can only be one of the program's own literals is not reported either: an
+    /// entry of a table of constants the module assigns once (`eval(HANDLERS[kind])`), or a
+    /// name checked against literals just before (`if flag in ("True", "False"): eval(flag)`).
+    /// Nor are test files (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`),
+    /// where `eval(repr(x)) == x` round trips and generated-code checks run code the test
+    /// built itself.
     ///
     /// ## Example
     /// ```python
@@ -72,7 +81,11 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     let Some(code) = call.arg(0) else {
         return;
     };
-    if is_constant_value(ctx.semantic, code) {
+    if ctx.is_test_file()
+        || is_constant_value(ctx.semantic, code)
+        || is_constant_table_entry(ctx.semantic, code)
+        || is_allow_listed(ctx, code, call.node.range())
+    {
         return;
     }
     ctx.report(
@@ -81,4 +94,74 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
             "`{builtin}` runs code built at run time with the full power of the process; use {instead}"
         ),
     );
+}
+
+/// `TABLE[key]` where `TABLE` is a name assigned once in its scope, to a dict, list or tuple
+/// of constants: whatever the key, the code is one of the program's own strings.
+fn is_constant_table_entry(semantic: &SemanticModel<'_>, expr: &Expr) -> bool {
+    let Expr::Subscript(subscript) = expr else {
+        return false;
+    };
+    let Expr::Name(table) = subscript.value.as_ref() else {
+        return false;
+    };
+    let Some(id) = semantic.resolve_name(table) else {
+        return false;
+    };
+    let assigned_once = semantic
+        .scopes
+        .get(semantic.binding(id).scope)
+        .is_some_and(|scope| scope.get_all(table.id.as_str()).count() == 1);
+    assigned_once
+        && bound_value(semantic, table).is_some_and(|value| match value {
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .all(|item| item.key.as_ref().is_some_and(is_constant) && is_constant(&item.value)),
+            Expr::List(_) | Expr::Tuple(_) => is_constant(value),
+            _ => false,
+        })
+}
+
+/// Whether `expr` is a name that an enclosing `if` checked against literals before the call
+/// at `at` (`if name in ("a", "b"):`, `if name == "a":`), in the branch where the check holds.
+/// The name must resolve to the same binding in the test and in the call, so a reassignment
+/// in between defeats it.
+fn is_allow_listed(ctx: &Context<'_>, expr: &Expr, at: TextRange) -> bool {
+    let Expr::Name(name) = expr else {
+        return false;
+    };
+    let Some(binding) = ctx.semantic.resolve_name(name) else {
+        return false;
+    };
+    ctx.statements().iter().any(|stmt| {
+        let Stmt::If(if_stmt) = stmt else {
+            return false;
+        };
+        let (Some(first), Some(last)) = (if_stmt.body.first(), if_stmt.body.last()) else {
+            return false;
+        };
+        if !(first.start() <= at.start() && at.end() <= last.end()) {
+            return false;
+        }
+        let Expr::Compare(compare) = if_stmt.test.as_ref() else {
+            return false;
+        };
+        let (Expr::Name(checked), [op], [against]) =
+            (compare.left.as_ref(), &*compare.ops, &*compare.comparators)
+        else {
+            return false;
+        };
+        let literals = match (op, against) {
+            (
+                ast::CmpOp::In,
+                Expr::Tuple(ast::ExprTuple { elts, .. })
+                | Expr::List(ast::ExprList { elts, .. })
+                | Expr::Set(ast::ExprSet { elts, .. }),
+            ) => !elts.is_empty() && elts.iter().all(is_constant),
+            (ast::CmpOp::Eq, other) => is_constant(other),
+            _ => false,
+        };
+        literals && ctx.semantic.resolve_name(checked) == Some(binding)
+    })
 }

@@ -28,8 +28,8 @@ declare_rule! {
     /// location where the query is built. Parameterised queries (`execute("… %s", (v,))`) are
     /// fine: the `%` there is inside the literal, not an operator. Values passed through
     /// identifier quoting (`quote_name(…)`, `quote_ident(…)`, `sql.Identifier(…)`) or numeric
-    /// conversion (`int(…)`, `float(…)`), directly or through a local variable, are treated
-    /// as safe.
+    /// conversion (`int(…)`, `float(…)`), directly, through a local variable or as the values
+    /// of a `%` mapping (`"… %(table)s" % {"table": quote_name(t)}`), are treated as safe.
     ///
     /// ## Example
     /// ```python
@@ -308,8 +308,8 @@ const SANITIZERS: &[&str] = &[
 ];
 
 /// Whether a value pasted into SQL cannot change the query: a constant, a call to an
-/// identifier quoting or numeric conversion function, a name bound to one, or a tuple of
-/// those (the right side of `%`).
+/// identifier quoting or numeric conversion function, a name bound to one, or a tuple or
+/// dict of those (the right side of `%`).
 fn is_safe_part(semantic: &SemanticModel<'_>, expr: &Expr) -> bool {
     is_safe_part_at(semantic, expr, 0)
 }
@@ -329,6 +329,11 @@ fn is_safe_part_at(semantic: &SemanticModel<'_>, expr: &Expr, depth: u32) -> boo
             .elts
             .iter()
             .all(|elt| is_safe_part_at(semantic, elt, depth)),
+        // `"… %(table)s" % {"table": quote_name(t)}`: the mapping's values are what is pasted.
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .all(|item| item.key.is_some() && is_safe_part_at(semantic, &item.value, depth)),
         Expr::Name(name) if depth < MAX_DEPTH => bound_value(semantic, name)
             .is_some_and(|value| is_safe_part_at(semantic, value, depth + 1)),
         Expr::Call(call) => is_placeholder_list(call),

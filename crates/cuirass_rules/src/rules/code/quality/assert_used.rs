@@ -1,5 +1,5 @@
 use cuirass_python::Ranged;
-use cuirass_python::ast::Stmt;
+use cuirass_python::ast::{Expr, Stmt};
 
 use crate::checker::{Context, Node};
 use crate::declare_rule;
@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Checks for `assert` statements outside test files (`test_*.py`, `*_test.py`,
     /// `conftest.py`, anything under a `tests/` directory), where asserts are how pytest
-    /// works and are not reported.
+    /// works and are not reported. Asserts under `if TYPE_CHECKING:` (or an `elif` of it) are
+    /// not reported either: that code never runs, so `-O` takes nothing away (they narrow
+    /// types for the type checker only).
     ///
     /// ## Why is this bad?
     /// Python removes `assert` statements when it runs with `-O` or `PYTHONOPTIMIZE` set, as
@@ -60,11 +62,49 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     let Node::Stmt(Stmt::Assert(assert)) = node else {
         return;
     };
-    if ctx.is_test_file() {
+    if ctx.is_test_file() || under_type_checking(ctx, assert.range()) {
         return;
     }
     ctx.report(
         assert.range(),
         "`assert` is removed when Python runs with `-O`; raise an exception for checks that must hold in production",
     );
+}
+
+/// Whether `range` lies in the body of an enclosing `if TYPE_CHECKING:` or
+/// `elif TYPE_CHECKING:` branch (never in an `else`, which does run).
+fn under_type_checking(ctx: &Context<'_>, range: cuirass_python::TextRange) -> bool {
+    let holds = |body: &[Stmt]| {
+        let (Some(first), Some(last)) = (body.first(), body.last()) else {
+            return false;
+        };
+        first.start() <= range.start() && range.end() <= last.end()
+    };
+    ctx.statements().iter().any(|stmt| {
+        let Stmt::If(if_stmt) = stmt else {
+            return false;
+        };
+        (holds(&if_stmt.body) && is_type_checking(ctx, &if_stmt.test))
+            || if_stmt.elif_else_clauses.iter().any(|clause| {
+                clause
+                    .test
+                    .as_ref()
+                    .is_some_and(|test| holds(&clause.body) && is_type_checking(ctx, test))
+            })
+    })
+}
+
+/// `TYPE_CHECKING`, `typing.TYPE_CHECKING` or an alias of it. As in Ruff, the name alone is
+/// enough, wherever it was defined (projects re-export it from a compatibility module).
+fn is_type_checking(ctx: &Context<'_>, test: &Expr) -> bool {
+    match test {
+        Expr::Name(name) => {
+            name.id.as_str() == "TYPE_CHECKING"
+                || ctx
+                    .qualified_name(test)
+                    .is_some_and(|qualified| qualified.ends_with(".TYPE_CHECKING"))
+        }
+        Expr::Attribute(attr) => attr.attr.as_str() == "TYPE_CHECKING",
+        _ => false,
+    }
 }

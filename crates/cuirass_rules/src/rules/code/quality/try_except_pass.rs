@@ -12,6 +12,8 @@ declare_rule! {
     ///
     /// Handlers of a specific exception (`except KeyError: pass`) are deliberate and not
     /// reported; this matches Bandit's and Ruff's defaults (`check_typed_exception = false`).
+    /// Test files (`test_*.py`, `*_test.py`, `conftest.py`, anything under `tests/`) are not
+    /// checked: an error a test or fixture swallows fails no control in production.
     ///
     /// ## Why is this bad?
     /// A broad handler that ignores errors hides failures of security controls as well as
@@ -71,6 +73,9 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     let Node::Stmt(Stmt::Try(try_stmt)) = node else {
         return;
     };
+    if ctx.is_test_file() {
+        return;
+    }
     for handler in &try_stmt.handlers {
         let ast::ExceptHandler::ExceptHandler(handler) = handler;
         let caught = match handler.type_.as_deref() {

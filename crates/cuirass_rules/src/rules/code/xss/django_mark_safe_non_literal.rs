@@ -22,7 +22,8 @@ declare_rule! {
     /// review item, as template tags and filters mark values made safely elsewhere. Not
     /// reported: literals and names assigned only a literal; strings built only from escaped
     /// or sanitised values (`escape(x)`, `conditional_escape(x)`, `int(x)`), translations of a
-    /// literal, or local names assigned one of those; rendered templates
+    /// literal, local names assigned one of those, or a conditional expression choosing
+    /// between them (`' class="end"' if last else ""`); rendered templates
     /// (`render_to_string(…)`, `renderer.render(…)`). Bandit's B308 reports every call,
     /// literals included.
     ///

@@ -94,6 +94,10 @@ fn is_safe_within(ctx: &Context<'_>, expr: &Expr, hops: u8) -> bool {
             )
         }
         Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_) => true,
+        // `' class="end"' if last else ""`: safe when both branches are.
+        Expr::If(if_expr) => {
+            is_safe_within(ctx, &if_expr.body, hops) && is_safe_within(ctx, &if_expr.orelse, hops)
+        }
         _ => false,
     }
 }
