@@ -108,18 +108,32 @@ fn the_mode_of_a_replaced_file_is_kept() {
     assert!(umask_allows_group_read, "{mode:o}");
 }
 
-/// `-o /dev/null` must write to the device, never rename a regular file over it.
+/// `-o /dev/null` or a FIFO must be written to, never replaced by a renamed regular file.
 #[cfg(unix)]
 #[test]
-fn a_device_is_written_to_not_replaced() {
+fn a_special_file_is_written_to_not_replaced() {
+    use std::io::Read;
     use std::os::unix::fs::FileTypeExt;
-    cuirass_report::write_atomically(std::path::Path::new("/dev/null"), |out| {
-        out.write_all(b"discarded")
-    })
-    .unwrap();
-    let metadata = std::fs::metadata("/dev/null").unwrap();
-    assert!(
-        metadata.file_type().is_char_device(),
-        "/dev/null is still a device"
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    cuirass_report::write_atomically(&fifo, |out| out.write_all(b"report")).unwrap();
+    assert_eq!(reader.join().unwrap(), "report");
+    let metadata = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(metadata.file_type().is_fifo(), "the FIFO is still a FIFO");
 }
