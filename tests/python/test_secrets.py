@@ -190,7 +190,11 @@ def test_redacting_filter() -> None:
     logger.info(
         "user %(user)s pw %(password)s", {"user": "bob", "password": "hunter2"}, extra=extra
     )
-    logger.info("github token ghp_%s", "a" * 36, extra=extra)
+    # A real-format fake: the auditor's detectors (shared with the library) check formats, so
+    # `ghp_` + 36 × "a" (bad checksum) would not be a token for either.
+    logger.info(
+        "slack token %s", "xoxb-48215097233-5208713456291-Qk3VbN7rT2mXc9LpWz4HdF1s", extra=extra
+    )
     logger.info("secret object %s", Secret("hunter2"), extra=extra)
     try:
         raise RuntimeError("could not connect to postgres://app:hunter2@db/app")
@@ -200,7 +204,7 @@ def test_redacting_filter() -> None:
     assert "hunter2" not in output
     assert "abc'" not in output
     assert "sk_live" not in output
-    assert "ghp_" not in output
+    assert "Qk3VbN7rT2" not in output
     assert "user bob logged in with password=[REDACTED]" in output
     assert "'user': 'bob'" in output, "non-secret keys are kept"
     assert "user bob pw [REDACTED]" in output
