@@ -374,6 +374,14 @@ def _bandit(ctx: Context, report: str) -> list[str]:
     return [str(ctx.bandit), "-r", *map(str, ctx.targets), "-q", "-f", "json", "-o", report]
 
 
+# The taint analysis runs only when one of its rules is enabled (`cuirass rules --format json`
+# lists them with "kind": "taint").
+TAINT_RULES = [
+    "tainted-sql", "tainted-command", "tainted-code", "tainted-path", "tainted-ssrf",
+    "tainted-redirect", "tainted-xss", "tainted-deserialization", "tainted-xxe", "tainted-ldap",
+    "tainted-xpath", "tainted-header", "tainted-log", "tainted-trust-boundary",
+]  # fmt: skip
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         name="cuirass",
@@ -399,16 +407,29 @@ SCENARIOS: list[Scenario] = [
         count_findings=lambda doc: len(doc["results"]),
         slow=True,
     ),
-    # Extra rows, run only when named with --scenario. New measurements go here, e.g.
-    #   Scenario(name="cuirass-no-taint", tool="cuirass", description="...",
-    #            command=_cuirass(["--no-taint"]), count_findings=..., default=False)
-    # or a command that ignores ctx.targets and times `cuirass check --only dependencies` on a
-    # lock file of its own.
+    # Extra rows, run only when named with --scenario, e.g. a command that ignores ctx.targets
+    # and times `cuirass check --only dependencies` on a lock file of its own.
     Scenario(
         name="cuirass-1-thread",
         tool="cuirass",
         description="cuirass check --jobs 1: single-core speed, for a per-core comparison",
         command=_cuirass(["--jobs", "1"]),
+        count_findings=lambda doc: len(doc["findings"]),
+        default=False,
+    ),
+    Scenario(
+        name="cuirass-1-thread-no-taint",
+        tool="cuirass",
+        description="the same without the taint rules: what taint analysis costs",
+        command=_cuirass(["--jobs", "1", "--extend-ignore", ",".join(TAINT_RULES)]),
+        count_findings=lambda doc: len(doc["findings"]),
+        default=False,
+    ),
+    Scenario(
+        name="cuirass-no-taint",
+        tool="cuirass",
+        description="cuirass check without the taint rules, all cores",
+        command=_cuirass(["--extend-ignore", ",".join(TAINT_RULES)]),
         count_findings=lambda doc: len(doc["findings"]),
         default=False,
     ),

@@ -293,6 +293,85 @@ fn sarif_of_the_demo_validates_against_the_schema() {
     for result in results {
         assert!(result["partialFingerprints"]["cuirassFingerprint/v1"].is_string());
     }
+    // Every taint finding carries its path as a code flow: source first, sink last, and
+    // cross-module flows name the other file.
+    let tainted: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["ruleId"].as_str().unwrap().starts_with("tainted-"))
+        .collect();
+    assert!(tainted.len() >= 6, "{tainted:#?}");
+    for result in &tainted {
+        let steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no codeFlows: {result:#}"));
+        assert!(steps.len() >= 2, "{result:#}");
+        let first = steps[0]["location"]["message"]["text"].as_str().unwrap();
+        let last = steps.last().unwrap()["location"]["message"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(first.starts_with("source"), "{first}");
+        assert!(last.starts_with("sink"), "{last}");
+    }
+    let calc = tainted
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "tainted-code"
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 102
+        })
+        .expect("tainted-code at app.py:102");
+    let steps = calc["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    let sink = &steps.last().unwrap()["location"]["physicalLocation"];
+    assert_eq!(sink["artifactLocation"]["uri"], "demo/vulnerable/calc.py");
+    assert_eq!(sink["region"]["startLine"], 5);
+}
+
+#[test]
+fn taint_configuration_adds_a_source_and_a_sink() {
+    let project = repo_root().join("crates/cuirass_rules/resources/test/projects/taint_custom");
+    let output = run_in(&project, &["check", ".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let value = json(&output);
+    assert_eq!(
+        findings(&value),
+        vec![("tainted-sql".to_string(), "app.py".to_string(), 6)]
+    );
+    let steps = value["findings"][0]["flow"]["steps"].as_array().unwrap();
+    assert!(
+        steps.first().unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("acme.web.param")
+    );
+    assert_eq!(steps.last().unwrap()["location"]["start"]["line"], 6);
+
+    // The same project without its configuration: nothing knows `acme`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(project.join("app.py"), dir.path().join("app.py")).unwrap();
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(findings(&json(&output)), vec![]);
+
+    // The same table in a pyproject.toml works, and a bad entry names file, line and key.
+    write(
+        dir.path(),
+        "pyproject.toml",
+        std::fs::read_to_string(project.join("cuirass.toml"))
+            .unwrap()
+            .replace("[taint]", "[tool.cuirass.taint]"),
+    );
+    let output = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(findings(&json(&output)).len(), 1, "{}", stderr(&output));
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.cuirass.taint]\nsinks = [{ name = \"acme.db.run_sql\", arg = 0, vuln = \"sqll\" }]\n",
+    );
+    let output = run_in(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("pyproject.toml:2:"), "{message}");
+    assert!(message.contains("sqll"), "{message}");
 }
 
 #[test]

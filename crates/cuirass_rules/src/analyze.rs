@@ -15,11 +15,17 @@ use crate::registry::RuleSet;
 pub struct AnalysisOptions {
     /// Lines of context around the reported lines in code frames.
     pub frame_context: u32,
+    /// The taint specification (built-in plus `[tool.cuirass.taint]`) and, in the second
+    /// phase of a scan, the project's modules.
+    pub taint: cuirass_taint::TaintOptions,
 }
 
 impl Default for AnalysisOptions {
     fn default() -> Self {
-        Self { frame_context: 1 }
+        Self {
+            frame_context: 1,
+            taint: cuirass_taint::TaintOptions::default(),
+        }
     }
 }
 
@@ -30,6 +36,9 @@ pub struct FileAnalysis {
     pub findings: Vec<(Finding, [u32; 2])>,
     pub notices: Vec<Notice>,
     pub suppressions: Suppressions,
+    /// What the file tells the rest of the project for the taint analysis's second phase
+    /// (`None` when no taint rule ran).
+    pub taint: Option<cuirass_taint::ModuleTaint>,
 }
 
 impl FileAnalysis {
@@ -88,19 +97,25 @@ fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions
     let parsed = parse(source);
     let notices = parsed.syntax_errors(source);
     let suppressions = Suppressions::from_python(source, parsed.comments());
-    let mut findings = if rules.is_empty() {
-        Vec::new()
+    let (mut findings, taint) = if rules.is_empty() {
+        (Vec::new(), None)
     } else {
         let bound = bind(source, &parsed);
-        let mut checker = Checker::new(Context::new(source, &bound.semantic), rules);
+        let ctx = Context::new(source, &bound.semantic).with_taint(&options.taint);
+        let mut checker = Checker::new(ctx, rules);
         checker.run(parsed.suite());
-        checker.ctx.into_findings()
+        let taint = checker.ctx.take_taint_module();
+        let mut findings = checker.ctx.into_findings();
+        // Where a taint rule proved a flow, the pattern rules it supersedes keep quiet.
+        crate::rules::drop_superseded(&mut findings);
+        (findings, taint)
     };
     complete_findings(source, &mut findings, options);
     FileAnalysis {
         findings,
         notices,
         suppressions,
+        taint,
     }
 }
 

@@ -88,6 +88,10 @@ pub struct Context<'a> {
     functions: Vec<&'a ast::StmtFunctionDef>,
     classes: Vec<&'a ast::StmtClassDef>,
     is_test_file: bool,
+    /// Taint analysis: its options, and its result once a taint rule asked for it (the
+    /// analysis runs once per file, whatever the number of taint rules).
+    taint_options: Option<&'a cuirass_taint::TaintOptions>,
+    taint: Option<cuirass_taint::TaintResult>,
 }
 
 impl<'a> Context<'a> {
@@ -101,7 +105,46 @@ impl<'a> Context<'a> {
             functions: Vec::new(),
             classes: Vec::new(),
             is_test_file: is_test_path(&source.display),
+            taint_options: None,
+            taint: None,
         }
+    }
+
+    /// The context with taint options (without, taint rules use the built-in specification).
+    #[must_use]
+    pub(crate) fn with_taint(mut self, options: &'a cuirass_taint::TaintOptions) -> Self {
+        self.taint_options = Some(options);
+        self
+    }
+
+    /// The flows of class `vuln` the taint analysis proves in this module (`suite` is the
+    /// module body a `Module` rule is given). The analysis runs on the first call only.
+    pub fn taint_flows(
+        &mut self,
+        suite: &[Stmt],
+        vuln: cuirass_taint::Vuln,
+    ) -> Vec<cuirass_taint::TaintFinding> {
+        if self.taint.is_none() {
+            let default = cuirass_taint::TaintOptions::default();
+            let options = self.taint_options.unwrap_or(&default);
+            self.taint = Some(cuirass_taint::analyze(
+                self.source,
+                self.semantic,
+                suite,
+                options,
+            ));
+        }
+        self.taint
+            .iter()
+            .flat_map(|result| &result.findings)
+            .filter(|finding| finding.vuln == vuln)
+            .cloned()
+            .collect()
+    }
+
+    /// What the taint analysis learnt about the module for other modules, if it ran.
+    pub(crate) fn take_taint_module(&mut self) -> Option<cuirass_taint::ModuleTaint> {
+        self.taint.take().map(|result| result.module)
     }
 
     /// Reports a finding of the running rule at `range` and returns it for adjustments

@@ -18,6 +18,10 @@ mod template;
 
 pub use analyze::{AnalysisOptions, FileAnalysis, analyze_python};
 pub use checker::{Call, Context, Node};
+/// The taint analysis's configuration and project types, for the two-phase scan.
+pub use cuirass_taint::{
+    ModuleTaint, TaintConfig, TaintConfigError, TaintOptions, TaintProject, TaintSpec,
+};
 pub use registry::{RuleSet, find_rule, registry};
 pub use rule::{CheckFn, Interest, Rule};
 pub use template::{

@@ -536,6 +536,7 @@ fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions
         findings,
         notices: Vec::new(),
         suppressions,
+        taint: None,
     }
 }
 

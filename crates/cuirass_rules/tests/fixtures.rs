@@ -135,6 +135,16 @@ fn fixtures() {
                 .map(|f| f.location.span.start.line)
                 .collect();
             actual.dedup();
+            // A taint finding is only as good as its path: source first, sink last.
+            for finding in &findings {
+                let steps = finding.flow.as_ref().map_or(0, |flow| flow.steps.len());
+                if finding.rule.kind == cuirass_diagnostics::RuleKind::Taint && steps < 2 {
+                    failures.push(format!(
+                        "{display}:{}: `{name}` finding without a data-flow path",
+                        finding.location.span.start.line
+                    ));
+                }
+            }
             if actual != expected {
                 let missing: Vec<_> = expected.iter().filter(|l| !actual.contains(l)).collect();
                 let extra: Vec<_> = actual.iter().filter(|l| !expected.contains(l)).collect();
@@ -162,6 +172,15 @@ fn fixtures() {
                         rendered,
                         "  related {}:{}:{}: {}",
                         related.location.path, at.line, at.column, related.message
+                    );
+                }
+                // Taint findings: the data-flow path, source first.
+                for step in finding.flow.iter().flat_map(|flow| &flow.steps) {
+                    let at = step.location.span.start;
+                    let _ = writeln!(
+                        rendered,
+                        "  flow {}:{}:{}: {}",
+                        step.location.path, at.line, at.column, step.message
                     );
                 }
                 if let Some(frame) = &finding.frame {

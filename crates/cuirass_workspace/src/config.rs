@@ -103,32 +103,24 @@ struct PyprojectTool {
 /// `[tool.cuirass]` when only its `deps` or `taint` sub-table is wanted: other keys are ignored
 /// here (the main table's parse already checked them).
 #[derive(Deserialize)]
-#[serde(bound = "T: serde::de::DeserializeOwned")]
-struct SectionDocument<T> {
-    tool: Option<SectionTool<T>>,
+#[serde(bound = "D: serde::de::DeserializeOwned, T: serde::de::DeserializeOwned")]
+struct SectionDocument<D, T> {
+    tool: Option<SectionTool<D, T>>,
 }
 
 #[derive(Deserialize)]
-#[serde(bound = "T: serde::de::DeserializeOwned")]
-struct SectionTool<T> {
-    cuirass: Option<SectionTable<T>>,
+#[serde(bound = "D: serde::de::DeserializeOwned, T: serde::de::DeserializeOwned")]
+struct SectionTool<D, T> {
+    cuirass: Option<SectionTable<D, T>>,
 }
 
+/// The sub-tables, each with its own type: the one asked for is read into the caller's type,
+/// the other is skipped (`IgnoredAny`).
 #[derive(Deserialize)]
-#[serde(bound = "T: serde::de::DeserializeOwned")]
-struct SectionTable<T> {
-    deps: Option<T>,
+#[serde(bound = "D: serde::de::DeserializeOwned, T: serde::de::DeserializeOwned")]
+struct SectionTable<D, T> {
+    deps: Option<D>,
     taint: Option<T>,
-}
-
-impl<T> SectionTable<T> {
-    fn take(self, key: &str) -> Option<T> {
-        match key {
-            "deps" => self.deps,
-            "taint" => self.taint,
-            _ => None,
-        }
-    }
 }
 
 impl ConfigFile {
@@ -181,16 +173,34 @@ impl ConfigFile {
         &self,
         key: &str,
     ) -> Result<Option<T>, ConfigError> {
+        use serde::de::IgnoredAny;
+        match key {
+            "deps" => Ok(self.sections::<T, IgnoredAny>()?.0),
+            "taint" => Ok(self.sections::<IgnoredAny, T>()?.1),
+            _ => Ok(None),
+        }
+    }
+
+    fn sections<D, T>(&self) -> Result<(Option<D>, Option<T>), ConfigError>
+    where
+        D: serde::de::DeserializeOwned,
+        T: serde::de::DeserializeOwned,
+    {
         // Deserialise from the spanned document so errors keep their positions.
         let table =
             DeTable::parse(&self.source).map_err(|e| syntax(&self.source, &self.display, &e))?;
         let deserializer = toml::de::Deserializer::from(table);
         let section = match self.format {
-            ConfigFormat::Pyproject => SectionDocument::<T>::deserialize(deserializer)
-                .map(|doc| doc.tool.and_then(|t| t.cuirass).and_then(|c| c.take(key))),
-            ConfigFormat::Cuirass => {
-                SectionTable::<T>::deserialize(deserializer).map(|t| t.take(key))
+            ConfigFormat::Pyproject => {
+                SectionDocument::<D, T>::deserialize(deserializer).map(|doc| {
+                    match doc.tool.and_then(|t| t.cuirass) {
+                        Some(table) => (table.deps, table.taint),
+                        None => (None, None),
+                    }
+                })
             }
+            ConfigFormat::Cuirass => SectionTable::<D, T>::deserialize(deserializer)
+                .map(|table| (table.deps, table.taint)),
         };
         section.map_err(|e| invalid(&self.source, &self.display, &e))
     }

@@ -18,8 +18,8 @@ use cuirass_rules::{
     AnalysisOptions, FileAnalysis, RuleSet, analyze_python, analyze_template, registry,
 };
 use cuirass_workspace::{
-    FileEntry, FileKind, Overrides, Selector, Settings, discover, parse_size, read_source, resolve,
-    walk,
+    ConfigFile, ConfigFormat, FileEntry, FileKind, Overrides, Selector, Settings, discover,
+    parse_size, read_source, resolve, walk,
 };
 use rayon::prelude::*;
 
@@ -61,6 +61,7 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
     check_selectors(&settings)?;
     // Sub-tables are checked even when their audit is off, so a typo never goes unnoticed.
     deps::config(config.as_ref())?;
+    let taint = taint_options(config.as_ref())?;
     let enabled = enabled_rules(&settings)?;
     let code_rules: Vec<&'static cuirass_rules::Rule> = registry()
         .iter()
@@ -84,7 +85,10 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
         .stack_size(8 << 20)
         .build()
         .context("cannot start worker threads")?;
-    let options = AnalysisOptions::default();
+    let options = AnalysisOptions {
+        taint,
+        ..AnalysisOptions::default()
+    };
     let secrets_scan = crate::secrets::wanted(&enabled).then(|| SecretsScan {
         enabled: enabled.clone(),
         options: cuirass_secrets::ScanOptions::default(),
@@ -94,7 +98,7 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
             .collect(),
     });
     let progress = Progress::start(walked.files.len() as u64, args.quiet);
-    let outcomes: Vec<FileOutcome> = pool.install(|| {
+    let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         walked
             .files
             .par_iter()
@@ -113,6 +117,22 @@ pub(crate) fn scan(args: &ScanArgs, report_unused: bool) -> Result<Scan> {
             .collect()
     });
     progress.finish();
+    cross_module_taint(
+        &mut outcomes,
+        &walked.files,
+        &pool,
+        &options,
+        |entry, options| {
+            analyze_file(
+                entry,
+                &settings,
+                &rule_set,
+                secrets_scan.as_ref(),
+                options,
+                report_unused,
+            )
+        },
+    );
 
     let mut findings = Vec::new();
     let mut notices = walked.notices;
@@ -379,6 +399,85 @@ struct FileOutcome {
     notices: Vec<Notice>,
     suppressed: usize,
     scanned: bool,
+    /// What the file exports to the taint analysis of other modules.
+    taint: Option<cuirass_rules::ModuleTaint>,
+}
+
+/// The built-in taint specification extended by `[tool.cuirass.taint]`; a bad entry is a
+/// usage error naming the file, line, column and key.
+fn taint_options(config: Option<&ConfigFile>) -> Result<cuirass_rules::TaintOptions> {
+    let Some(file) = config else {
+        return Ok(cuirass_rules::TaintOptions::default());
+    };
+    let Some(section) = file
+        .section::<cuirass_rules::TaintConfig>("taint")
+        .map_err(UsageError::from)?
+    else {
+        return Ok(cuirass_rules::TaintOptions::default());
+    };
+    let spec = cuirass_rules::TaintSpec::builtin()
+        .extend(&section)
+        .map_err(|error| {
+            let (line, column) = file.position(error.span.start);
+            let table = match file.format {
+                ConfigFormat::Pyproject => "tool.cuirass.taint",
+                ConfigFormat::Cuirass => "taint",
+            };
+            UsageError::new(format!(
+                "{}:{line}:{column}: `{table}.{}`: {}",
+                file.display, error.key, error.message
+            ))
+        })?;
+    Ok(cuirass_rules::TaintOptions::new(spec))
+}
+
+/// Taint's second phase: files that call into, or import sources from, other modules of the
+/// project are analysed again with every module's summaries at hand, and their new outcome
+/// replaces the first one. Only those files pay for it (a few percent of a typical project).
+fn cross_module_taint(
+    outcomes: &mut [FileOutcome],
+    files: &[FileEntry],
+    pool: &rayon::ThreadPool,
+    options: &AnalysisOptions,
+    analyze: impl Fn(&FileEntry, &AnalysisOptions) -> FileOutcome + Sync,
+) {
+    let modules: Vec<cuirass_rules::ModuleTaint> = outcomes
+        .iter_mut()
+        .filter_map(|outcome| outcome.taint.clone())
+        .collect();
+    if modules.len() < 2 {
+        return;
+    }
+    let project = std::sync::Arc::new(cuirass_rules::TaintProject::new(modules));
+    let rerun: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, outcome)| {
+            outcome
+                .taint
+                .as_ref()
+                .is_some_and(|module| project.needs_rerun(module))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if rerun.is_empty() {
+        return;
+    }
+    let second = AnalysisOptions {
+        taint: options.taint.with_project(project),
+        ..options.clone()
+    };
+    let redone: Vec<(usize, FileOutcome)> = pool.install(|| {
+        rerun
+            .par_iter()
+            .filter_map(|&index| Some((index, analyze(files.get(index)?, &second))))
+            .collect()
+    });
+    for (index, outcome) in redone {
+        if let Some(slot) = outcomes.get_mut(index) {
+            *slot = outcome;
+        }
+    }
 }
 
 /// The secrets audit's share of a scan: which secret rules run, and which files git tracks
@@ -453,6 +552,7 @@ fn analyze_file(
         }
     }
     outcome.notices.append(&mut analysis.notices);
+    outcome.taint = analysis.taint.take();
     if code {
         outcome.notices.extend(
             analysis

@@ -6,6 +6,8 @@ pub(crate) mod code;
 pub(crate) mod config;
 pub(crate) mod templates;
 
+pub(crate) use code::drop_superseded;
+
 /// Every declared rule, in family order.
 pub(crate) fn all() -> impl Iterator<Item = &'static Rule> {
     code::rules()

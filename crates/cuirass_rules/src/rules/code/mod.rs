@@ -20,8 +20,11 @@ mod process;
 mod quality;
 mod source;
 mod ssh;
+mod taint;
 mod xml;
 mod xss;
+
+pub(crate) use taint::drop_superseded;
 
 /// Every code rule.
 pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
@@ -44,6 +47,7 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
         quality::RULES,
         source::RULES,
         ssh::RULES,
+        taint::RULES,
         xml::RULES,
         xss::RULES,
     ]
