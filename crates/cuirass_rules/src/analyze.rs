@@ -111,6 +111,11 @@ fn analyze_inner(source: &SourceFile, rules: &RuleSet, options: &AnalysisOptions
         (findings, taint)
     };
     complete_findings(source, &mut findings, options);
+    // Rules may report a function's findings when they meet its `def`; keep source order.
+    findings.sort_by_key(|(finding, _)| {
+        let start = finding.location.span.start;
+        (start.line, start.column)
+    });
     FileAnalysis {
         findings,
         notices,

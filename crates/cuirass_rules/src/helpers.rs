@@ -259,6 +259,9 @@ pub fn is_constant_value(semantic: &SemanticModel<'_>, expr: &Expr) -> bool {
 /// camel-case humps and between letters and digits (`dbPassword2` → `db`, `password`, `2`;
 /// `HTTPServer` → `http`, `server`).
 pub fn identifier_words(text: &str) -> Vec<String> {
+    if text.is_ascii() {
+        return ascii_identifier_words(text.as_bytes());
+    }
     let mut words = Vec::new();
     for part in text.split(|c: char| !c.is_alphanumeric()) {
         let chars: Vec<char> = part.chars().collect();
@@ -282,6 +285,41 @@ pub fn identifier_words(text: &str) -> Vec<String> {
         if !current.is_empty() {
             words.push(current);
         }
+    }
+    words
+}
+
+/// [`identifier_words`] for ASCII text (nearly every identifier), without decoding characters:
+/// rules call it for every logger, host and path name they meet.
+fn ascii_identifier_words(bytes: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous: Option<u8> = None;
+    for (index, &c) in bytes.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous = None;
+            continue;
+        }
+        let next = bytes.get(index + 1).copied();
+        let boundary = previous.is_some_and(|p| {
+            (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+                || (p.is_ascii_alphabetic() && c.is_ascii_digit())
+                || (p.is_ascii_digit() && c.is_ascii_alphabetic())
+                || (p.is_ascii_uppercase()
+                    && c.is_ascii_uppercase()
+                    && next.is_some_and(|n| n.is_ascii_lowercase()))
+        });
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.push(char::from(c.to_ascii_lowercase()));
+        previous = Some(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
     }
     words
 }
@@ -840,5 +878,19 @@ mod tests {
         assert_eq!(identifier_words("X-Auth-Token"), ["x", "auth", "token"]);
         assert_eq!(identifier_words("apikey"), ["apikey"]);
         assert!(identifier_words("__").is_empty());
+        // The ASCII path and the general one agree.
+        assert_eq!(identifier_words("héPassword_x"), ["hé", "password", "x"]);
+        for text in [
+            "getHTTPResponse2xx",
+            "_LOG",
+            "audit_logger",
+            "a1B2c3",
+            "ABC",
+            "tmp_dir",
+        ] {
+            // A non-ASCII separator sends the same words down the general path.
+            let expected = identifier_words(&format!("{text}\u{b7}"));
+            assert_eq!(identifier_words(text), expected, "{text}");
+        }
     }
 }

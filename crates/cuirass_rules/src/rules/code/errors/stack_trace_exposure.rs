@@ -89,7 +89,7 @@ declare_rule! {
         owasp: A04InsecureDesign,
         aliases: [],
         tags: ["errors", "information-disclosure", "flask", "django", "fastapi"],
-        interest: [Module],
+        interest: [Call, FunctionDef],
         check: check,
     }
 }
@@ -161,18 +161,49 @@ struct Exposed {
 }
 
 fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
-    let Node::Module(suite) = node else {
-        return;
-    };
-    let mut walker = Walker {
-        ctx,
-        functions: Vec::new(),
-        found: Vec::new(),
-    };
-    walker.visit_body(suite);
-    let mut found = walker.found;
-    // One pass over the module, reported in source order.
-    found.sort_by_key(|(exposed, _)| exposed.range.start());
+    let mut found: Vec<(Exposed, String)> = Vec::new();
+    match node {
+        // The checker resolved the callee once for every rule; only response builders matter.
+        Node::Call(call) => {
+            let Some(name) = call.name.filter(|name| RESPONSE_SINKS.contains(name)) else {
+                return;
+            };
+            let handler = ctx.function().and_then(error_handler_parameter);
+            let exposed = call
+                .node
+                .arguments
+                .args
+                .iter()
+                .chain(call.node.arguments.keywords.iter().map(|k| &k.value))
+                .find_map(|argument| exposed(ctx, handler, argument));
+            if let Some(exposed) = exposed {
+                let message = format!(
+                    "{} goes into the response built by `{name}`; log it and send a generic message",
+                    exposed.what
+                );
+                found.push((exposed, message));
+            }
+        }
+        // What a view or a broad error handler returns is the response.
+        Node::Stmt(Stmt::FunctionDef(function)) => {
+            let handler = error_handler_parameter(function);
+            if handler.is_none() && route_decorator(function).is_none() {
+                return;
+            }
+            let mut returns = Returns::default();
+            returns.visit_body(&function.body);
+            for value in returns.values {
+                if let Some(exposed) = exposed(ctx, handler, value) {
+                    let message = format!(
+                        "{} is returned to the client by `{}`; log it and return a generic message",
+                        exposed.what, function.name
+                    );
+                    found.push((exposed, message));
+                }
+            }
+        }
+        _ => {}
+    }
     for (exposed, message) in found {
         if let Some(finding) = ctx.report(exposed.range, message) {
             finding.confidence = exposed.confidence;
@@ -180,83 +211,38 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     }
 }
 
-/// Walks the module, tracking the enclosing function, and collects exposed exception text
-/// in response calls and in the `return`s of views.
-struct Walker<'c, 'a, 's> {
-    ctx: &'c Context<'a>,
-    functions: Vec<&'s ast::StmtFunctionDef>,
-    found: Vec<(Exposed, String)>,
+/// The values of a function's own `return` statements (not those of nested functions and
+/// classes, which return elsewhere).
+#[derive(Default)]
+struct Returns<'s> {
+    values: Vec<&'s Expr>,
 }
 
-impl<'s> Visitor<'s> for Walker<'_, '_, 's> {
+impl<'s> Visitor<'s> for Returns<'s> {
     fn visit_stmt(&mut self, stmt: &'s Stmt) {
         match stmt {
-            Stmt::FunctionDef(function) => {
-                for decorator in &function.decorator_list {
-                    self.visit_decorator(decorator);
-                }
-                self.functions.push(function);
-                self.visit_body(&function.body);
-                self.functions.pop();
-            }
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             Stmt::Return(ast::StmtReturn {
                 value: Some(value), ..
-            }) => {
-                if let Some(function) = self.functions.last().copied()
-                    && (route_decorator(function).is_some()
-                        || error_handler_parameter(function).is_some())
-                    && let Some(exposed) = self.exposed(value)
-                {
-                    let message = format!(
-                        "{} is returned to the client by `{}`; log it and return a generic message",
-                        exposed.what, function.name
-                    );
-                    self.found.push((exposed, message));
-                }
-                with_stack(|| visitor::walk_stmt(self, stmt));
-            }
+            }) => self.values.push(value),
             _ => with_stack(|| visitor::walk_stmt(self, stmt)),
         }
     }
 
-    fn visit_expr(&mut self, expr: &'s Expr) {
-        if let Expr::Call(call) = expr
-            && let Some(name) = self
-                .ctx
-                .qualified_name(&call.func)
-                .filter(|name| RESPONSE_SINKS.contains(&name.as_str()))
-        {
-            let exposed = call
-                .arguments
-                .args
-                .iter()
-                .chain(call.arguments.keywords.iter().map(|k| &k.value))
-                .find_map(|argument| self.exposed(argument));
-            if let Some(exposed) = exposed {
-                let message = format!(
-                    "{} goes into the response built by `{name}`; log it and send a generic message",
-                    exposed.what
-                );
-                self.found.push((exposed, message));
-            }
-        }
-        with_stack(|| visitor::walk_expr(self, expr));
-    }
+    // Expressions hold no `return`.
+    fn visit_expr(&mut self, _expr: &'s Expr) {}
 }
 
-impl Walker<'_, '_, '_> {
-    fn exposed(&self, expr: &Expr) -> Option<Exposed> {
-        let mut finder = Finder {
-            ctx: self.ctx,
-            handler_parameter: self
-                .functions
-                .last()
-                .and_then(|function| error_handler_parameter(function)),
-            found: None,
-        };
-        finder.visit(expr, 0);
-        finder.found
-    }
+/// Exception text in `expr`, given the exception parameter of the enclosing broad error
+/// handler, if any.
+fn exposed(ctx: &Context<'_>, handler_parameter: Option<&str>, expr: &Expr) -> Option<Exposed> {
+    let mut finder = Finder {
+        ctx,
+        handler_parameter,
+        found: None,
+    };
+    finder.visit(expr, 0);
+    finder.found
 }
 
 struct Finder<'c, 'a> {

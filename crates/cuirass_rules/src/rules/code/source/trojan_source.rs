@@ -67,11 +67,25 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A byte-level pre-check (every file pays for it): the controls are `E2 80 AA..=AE` and
+/// `E2 81 A6..=A9` in UTF-8, and `E2` is rare in source code.
+fn has_bidi_control(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(0xE2, bytes).any(|at| {
+        matches!(
+            (bytes.get(at + 1), bytes.get(at + 2)),
+            (Some(0x80), Some(0xAA..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+        )
+    })
+}
+
 fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
     let Node::Module(_) = node else {
         return;
     };
     let text = ctx.source.text.as_str();
+    if !has_bidi_control(text.as_bytes()) {
+        return;
+    }
     let mut hits = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
