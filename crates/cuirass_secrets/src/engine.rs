@@ -198,6 +198,10 @@ impl Prefilter {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         for (literal, owner) in literals {
+            // `wake` searches line by line.
+            if literal.contains(['\n', '\r']) {
+                return None;
+            }
             if let Some(at) = patterns.iter().position(|p| *p == literal) {
                 owners.get_mut(at)?.push(owner);
             } else {
@@ -303,27 +307,37 @@ impl Engine {
     /// For each detector, the sorted lines where its literals occur.
     fn wake(&self, ctx: &FileCtx<'_>) -> Vec<Vec<usize>> {
         let mut lines: Vec<Vec<usize>> = vec![Vec::new(); self.detectors.len()];
+        let len = ctx.text.len();
         for prefilter in &self.prefilters {
-            // A plain search (accelerated by the automaton's own literal prefilter) skips to
-            // the first hit; the overlapping search, which cannot skip, starts there. On a file
-            // without any literal, that is all the work done.
-            let Some(first) = prefilter.automaton.find(ctx.text) else {
-                continue;
-            };
-            let input = aho_corasick::Input::new(ctx.text).range(first.start()..);
-            for found in prefilter.automaton.find_overlapping_iter(input) {
-                let line = ctx.line_index(found.start());
-                for &owner in prefilter
-                    .owners
-                    .get(found.pattern().as_usize())
-                    .map_or(&[][..], Vec::as_slice)
-                {
-                    if let Some(list) = lines.get_mut(owner)
-                        && list.last() != Some(&line)
+            // A plain search (accelerated by the automaton's own literal prefilter) skips to the
+            // next line holding a literal; only that line gets the overlapping search (every
+            // literal, even inside a longer one), which cannot skip. Literals never span lines.
+            let mut at = 0;
+            while at < len {
+                let Some(first) = prefilter
+                    .automaton
+                    .find(aho_corasick::Input::new(ctx.text).range(at..))
+                else {
+                    break;
+                };
+                let line = ctx.line_index(first.start());
+                let (_, end) = ctx.line_range(line);
+                let end = end.max(first.end()).min(len);
+                let input = aho_corasick::Input::new(ctx.text).range(first.start()..end);
+                for found in prefilter.automaton.find_overlapping_iter(input) {
+                    for &owner in prefilter
+                        .owners
+                        .get(found.pattern().as_usize())
+                        .map_or(&[][..], Vec::as_slice)
                     {
-                        list.push(line);
+                        if let Some(list) = lines.get_mut(owner)
+                            && list.last() != Some(&line)
+                        {
+                            list.push(line);
+                        }
                     }
                 }
+                at = end + 1;
             }
         }
         for list in &mut lines {

@@ -203,6 +203,22 @@ const KINDS: [TextKind; 8] = [
     TextKind::Other,
 ];
 
+/// Every name [`classify_name`] accepts holds one of these (any case): a cheap test before
+/// the capture groups of a match are computed.
+const NAME_WORDS: &[&str] = &["pass", "pw", "secret", "token", "key", "auth", "cred"];
+
+fn name_words() -> Option<&'static aho_corasick::AhoCorasick> {
+    static WORDS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(NAME_WORDS)
+                .ok()
+        })
+        .as_ref()
+}
+
 fn regexes(kind: TextKind) -> &'static [Regex] {
     static ALL: OnceLock<Vec<Vec<Regex>>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
@@ -560,8 +576,18 @@ fn assignments(
     // One pass per pattern over the whole text rather than a regex call per woken line: in
     // ordinary code `token`, `key` and `auth` are on every other line. The patterns never cross
     // a line break.
+    let name_words = name_words();
     for regex in regexes(ctx.kind) {
-        for caps in regex.captures_iter(ctx.text) {
+        // Finding a match is cheap, its capture groups are not: most `name = "…"` in code
+        // name nothing secret, so only matches holding a word `classify_name` could accept
+        // get their groups.
+        for found in regex.find_iter(ctx.text) {
+            if name_words.is_some_and(|words| !words.is_match(found.as_str())) {
+                continue;
+            }
+            let Some(caps) = regex.captures_at(ctx.text, found.start()) else {
+                continue;
+            };
             let (Some(name), Some(value)) = (
                 caps.name("name"),
                 ["s1", "s2", "s3"].iter().find_map(|g| caps.name(g)),
@@ -645,6 +671,7 @@ mod tests {
             "SIGNING_KEY",
         ] {
             assert!(classify_name(name).is_some(), "{name}");
+            assert!(name_words().is_some_and(|w| w.is_match(name)), "{name}");
         }
         for name in [
             "password_url",
