@@ -439,6 +439,15 @@ fn looks_like_secret(kind: &str, name: &str, secret: &str) -> bool {
     {
         return false;
     }
+    // Messages about the credential: `INVALID_CREDENTIALS = "invalid user name or password"`.
+    // A passphrase rarely names its own kind (but `"super secret key"` is a weak key).
+    if value.split_whitespace().nth(3).is_some()
+        && identifier_words(value)
+            .iter()
+            .any(|word| credential_kind(word).is_some())
+    {
+        return false;
+    }
     // Prompts and labels: `"Password: "`, `"Token?"`.
     if value.ends_with(':') || value.ends_with('?') {
         return false;
