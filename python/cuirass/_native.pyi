@@ -121,3 +121,111 @@ class Fernet:
 # Secrets.
 def redact(text: str) -> str: ...
 def is_secret_name(name: str) -> bool: ...
+
+# One-time passwords (cuirass.mfa).
+__all__ += [
+    "hotp_code",
+    "totp_code",
+    "totp_generate_secret",
+    "totp_normalize_secret",
+    "totp_verify",
+]
+
+def totp_generate_secret() -> str: ...
+def totp_normalize_secret(secret: str) -> str: ...
+def hotp_code(secret: str, counter: int, digits: int, algorithm: str) -> str: ...
+def totp_code(secret: str, at: int, digits: int, algorithm: str, period: int) -> str: ...
+def totp_verify(
+    secret: str,
+    code: str,
+    at: int,
+    window: int,
+    digits: int,
+    algorithm: str,
+    period: int,
+    allow_short_secret: bool,
+) -> int | None: ...
+
+# Sessions and the login monitor (cuirass.sessions, cuirass.monitor).
+__all__ += [
+    "LoginMonitor",
+    "SessionManager",
+    "SessionStore",
+    "monitor_count_anomaly",
+    "monitor_metrics_text",
+]
+
+# (user_id, created_at, last_seen_at, expires_at, absolute_expires_at, ip, user_agent, last_ip,
+# last_user_agent, data JSON, handle); times in Unix milliseconds.
+_Record = tuple[str, int, int, int, int, str | None, str | None, str | None, str | None, str, str]
+
+@final
+class SessionStore:
+    @staticmethod
+    def memory() -> SessionStore: ...
+    @staticmethod
+    def sqlite(
+        path: str | PathLike[str], busy_timeout: float, synchronous: str
+    ) -> SessionStore: ...
+    @staticmethod
+    def redis(url: str, prefix: str, timeout: float) -> SessionStore: ...
+    @property
+    def description(self) -> str: ...
+    def claim(self, key: str, ttl_ms: int, now: int | None = None) -> bool: ...
+    def purge_expired(self, now: int | None = None) -> int: ...
+
+@final
+class SessionManager:
+    def __new__(
+        cls, store: SessionStore, ttl_ms: int, idle_timeout_ms: int | None = None
+    ) -> SessionManager: ...
+    def create(
+        self,
+        user_id: str,
+        data: str,
+        ttl_ms: int | None = None,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        now: int | None = None,
+    ) -> tuple[str, _Record]: ...
+    def get(self, session_id: str, now: int | None = None) -> _Record | None: ...
+    def validate(
+        self,
+        session_id: str,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        now: int | None = None,
+    ) -> tuple[_Record, str | None, str | None] | None: ...
+    def update_data(self, session_id: str, data: str, now: int | None = None) -> _Record | None: ...
+    def rotate(self, session_id: str, now: int | None = None) -> tuple[str, _Record] | None: ...
+    def revoke(self, session_id: str) -> bool: ...
+    def revoke_user(self, user_id: str, except_id: str | None = None) -> int: ...
+    def revoke_handle(self, user_id: str, handle: str, now: int | None = None) -> bool: ...
+    def list_user_sessions(self, user_id: str, now: int | None = None) -> list[_Record]: ...
+
+@final
+class LoginMonitor:
+    def __new__(
+        cls,
+        store: SessionStore,
+        max_failures: int,
+        base_delay_ms: int,
+        max_delay_ms: int,
+        window_ms: int,
+        by: str,
+        stuffing_accounts: int,
+        stuffing_window_ms: int,
+    ) -> LoginMonitor: ...
+    def check(
+        self, account: str, ip: str | None = None, now: int | None = None
+    ) -> tuple[bool, int, int]: ...
+    def record_failure(
+        self, account: str, ip: str | None = None, now: int | None = None
+    ) -> tuple[tuple[bool, int, int], bool, int | None]: ...
+    def record_success(
+        self, account: str, ip: str | None = None, now: int | None = None
+    ) -> None: ...
+    def reset(self, account: str, ip: str | None = None) -> None: ...
+
+def monitor_count_anomaly(kind: str) -> None: ...
+def monitor_metrics_text() -> str: ...

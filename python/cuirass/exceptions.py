@@ -9,13 +9,17 @@ example Pydantic turns a :class:`ValidationError` raised inside a validator into
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
     "BadSignature",
+    "ConfigurationError",
     "CuirassError",
     "EnvVarError",
     "InsecurePermissionsWarning",
     "InvalidHash",
+    "InvalidOTPSecret",
     "InvalidToken",
     "SignatureExpired",
+    "StoreUnavailable",
     "ValidationError",
 ]
 
@@ -61,3 +65,43 @@ class EnvVarError(CuirassError, LookupError):
 
 class InsecurePermissionsWarning(UserWarning):
     """A secrets file (``.env``) can be read or written by users other than its owner."""
+
+
+class InvalidOTPSecret(CuirassError, ValueError):
+    """A one-time-password secret is not valid base32, is empty, or is shorter than the 128 bits
+    :func:`cuirass.mfa.verify` requires. The message never contains the secret.
+
+    A wrong code is not an error: :func:`cuirass.mfa.verify` returns ``False``.
+    """
+
+
+class ConfigurationError(CuirassError, ValueError):
+    """A security component was configured with something it cannot honour: an
+    :class:`cuirass.rbac.Policy` whose roles form a cycle or name an unknown role, a header value
+    :mod:`cuirass.web` would have to send malformed. Raised when the object is built, never
+    per request."""
+
+
+class AccessDenied(CuirassError):
+    """:meth:`cuirass.rbac.Policy.require` refused: none of ``roles`` grants ``permission``.
+
+    The framework adapters turn it into a 403 response; elsewhere, let it propagate or catch it.
+    """
+
+    def __init__(self, permission: str, roles: frozenset[str]) -> None:
+        self.permission = permission
+        self.roles = roles
+        super().__init__(f"permission {permission!r} is not granted to roles {sorted(roles)!r}")
+
+    def __reduce__(self) -> tuple[type[AccessDenied], tuple[str, frozenset[str]]]:
+        return (type(self), (self.permission, self.roles))
+
+
+class StoreUnavailable(CuirassError):
+    """A session or login-monitor store could not answer: Redis is down or too slow, the SQLite
+    file is unreadable, corrupt, or locked by another process beyond the busy timeout.
+
+    cuirass fails closed: no session validates and no login is let through unchecked while the
+    store is out, and this exception says so. The message names the store (never its password);
+    handle it with a 503 response rather than treating the user as logged out.
+    """

@@ -8,11 +8,24 @@ import types
 
 import pytest
 
-from cuirass import crypto, passwords, secrets, signing, validation
+from cuirass import (
+    crypto,
+    mfa,
+    monitor,
+    passwords,
+    rbac,
+    secrets,
+    sessions,
+    signing,
+    validation,
+    web,
+)
 
 
 @pytest.mark.parametrize(
-    "module", [crypto, passwords, secrets, signing, validation], ids=lambda m: m.__name__
+    "module",
+    [crypto, mfa, monitor, passwords, rbac, secrets, sessions, signing, validation, web],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module: types.ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "environ", dict(os.environ))

@@ -40,6 +40,9 @@ use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::PyBytes;
 
+mod mfa;
+mod sessions;
+
 /// The exception classes live in Python (`cuirass/exceptions.py`) so they can carry docstrings
 /// and a hierarchy; the native code raises them by import.
 mod exc {
@@ -664,5 +667,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySigner>()?;
     m.add_class::<PyKeyring>()?;
     m.add_class::<PyFernet>()?;
+    mfa::register(m)?;
+    sessions::register(m)?;
     Ok(())
 }

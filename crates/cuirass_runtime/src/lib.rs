@@ -10,7 +10,10 @@
 //! - [`signing`]: compact signed, timestamped tokens with key rotation;
 //! - [`crypto`] and [`fernet`]: AES-256-GCM with key ids, and Fernet tokens;
 //! - [`redact`]: masking secrets in text (interim detectors, see the module);
-//! - [`random`] and [`compare`]: the OS CSPRNG and constant-time equality.
+//! - [`totp`]: one-time passwords (HOTP, TOTP) and base32 secrets for two-factor login;
+//! - [`random`] and [`compare`]: the OS CSPRNG and constant-time equality;
+//! - [`sessions`], [`monitor`] and [`store`]: server-side sessions, login monitoring with
+//!   lockout, and their stores (memory, SQLite, Redis).
 //!
 //! Nothing here panics on caller input: every fallible operation returns a `thiserror` error whose
 //! message says what was wrong without echoing secret material.
@@ -19,13 +22,17 @@
 pub mod compare;
 pub mod crypto;
 pub mod fernet;
+pub mod monitor;
 pub mod passwords;
 pub mod paths;
 pub mod random;
 pub mod redact;
 pub mod sanitize;
+pub mod sessions;
 pub mod signing;
+pub mod store;
 pub mod strength;
+pub mod totp;
 pub mod validate;
 
 mod encoding;

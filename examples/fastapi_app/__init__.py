@@ -1,0 +1,1 @@
+"""The cuirass example application on FastAPI (see README.md)."""

@@ -1,0 +1,1 @@
+"""The cuirass example application on Flask (see README.md)."""
