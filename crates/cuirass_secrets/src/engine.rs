@@ -187,30 +187,37 @@ impl Hit {
     }
 }
 
-/// One prefilter automaton and, for each of its literals, the detectors it wakes.
+/// The prefilter automaton and, for each of its literals, the detectors it wakes.
 struct Prefilter {
     automaton: AhoCorasick,
-    owners: Vec<Vec<usize>>,
+    /// Per pattern: the detectors it wakes, each with the exact text it needs when its literal
+    /// is case-sensitive (`None`: any case).
+    owners: Vec<Vec<(usize, Option<String>)>>,
 }
 
 impl Prefilter {
-    fn build(literals: Vec<(String, usize)>, case_insensitive: bool) -> Option<Self> {
+    /// One automaton for every literal, matching in any case: one pass over the text instead
+    /// of one per case mode (the automaton walks every byte either way); case-sensitive
+    /// literals are checked against the matched text.
+    fn build(literals: Vec<(String, usize, bool)>) -> Option<Self> {
         let mut patterns: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        for (literal, owner) in literals {
+        let mut owners: Vec<Vec<(usize, Option<String>)>> = Vec::new();
+        for (literal, owner, exact) in literals {
             // `wake` searches line by line.
             if literal.contains(['\n', '\r']) {
                 return None;
             }
-            if let Some(at) = patterns.iter().position(|p| *p == literal) {
-                owners.get_mut(at)?.push(owner);
+            let key = literal.to_ascii_lowercase();
+            let entry = (owner, exact.then_some(literal));
+            if let Some(at) = patterns.iter().position(|p| *p == key) {
+                owners.get_mut(at)?.push(entry);
             } else {
-                patterns.push(literal);
-                owners.push(vec![owner]);
+                patterns.push(key);
+                owners.push(vec![entry]);
             }
         }
         let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(case_insensitive)
+            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             // A DFA: the overlapping search (every literal, even inside a longer one) is the
             // hot loop of every scan, and the automaton is small.
@@ -221,9 +228,9 @@ impl Prefilter {
     }
 }
 
-/// Compiled detectors and the prefilters: case-sensitive for token prefixes (`AKIA`, `hf_`,
-/// `SG.` — matching them in any case would wake detectors on `asian`, `self.hf_`, `msg.`), and
-/// case-insensitive for context keywords (`password`, `Twilio`, `DD_API_KEY`).
+/// Compiled detectors and the prefilter: token prefixes wake their detectors only in their own
+/// case (`AKIA`, `hf_`, `SG.` — in any case they would wake on `asian`, `self.hf_`, `msg.`),
+/// context keywords in any case (`password`, `Twilio`, `DD_API_KEY`).
 pub(crate) struct Engine {
     pub detectors: Vec<&'static Detector>,
     regexes: Vec<Option<Regex>>,
@@ -268,21 +275,14 @@ impl Engine {
                 Scope::Custom(_) => None,
             })
             .collect();
-        let mut exact = Vec::new();
-        let mut any_case = Vec::new();
+        let mut literals = Vec::new();
         for (index, detector) in detectors.iter().enumerate() {
+            let exact = !keyword_literals(detector);
             for literal in detector.prefilter {
-                if keyword_literals(detector) {
-                    any_case.push((literal.to_ascii_lowercase(), index));
-                } else {
-                    exact.push(((*literal).to_string(), index));
-                }
+                literals.push(((*literal).to_string(), index, exact));
             }
         }
-        let built: Vec<Option<Prefilter>> = vec![
-            Prefilter::build(exact, false),
-            Prefilter::build(any_case, true),
-        ];
+        let built: Vec<Option<Prefilter>> = vec![Prefilter::build(literals)];
         #[cfg(test)]
         let compiled = built.iter().all(Option::is_some)
             && detectors
@@ -321,16 +321,23 @@ impl Engine {
                     break;
                 };
                 let line = ctx.line_index(first.start());
-                let (_, end) = ctx.line_range(line);
+                // From the line's start: the first match to end may sit inside a longer
+                // literal that starts before it (`private` in `-----BEGIN RSA PRIVATE KEY`).
+                let (start, end) = ctx.line_range(line);
                 let end = end.max(first.end()).min(len);
-                let input = aho_corasick::Input::new(ctx.text).range(first.start()..end);
+                let start = start.min(first.start());
+                let input = aho_corasick::Input::new(ctx.text).range(start..end);
                 for found in prefilter.automaton.find_overlapping_iter(input) {
-                    for &owner in prefilter
+                    let text = ctx.text.get(found.range());
+                    for (owner, exact) in prefilter
                         .owners
                         .get(found.pattern().as_usize())
                         .map_or(&[][..], Vec::as_slice)
                     {
-                        if let Some(list) = lines.get_mut(owner)
+                        if exact.as_deref().is_some_and(|exact| text != Some(exact)) {
+                            continue;
+                        }
+                        if let Some(list) = lines.get_mut(*owner)
                             && list.last() != Some(&line)
                         {
                             list.push(line);
