@@ -93,17 +93,43 @@ impl Suppressions {
     /// Reads suppressions from any text file, line by line (for files without a parser: the
     /// markers are specific enough to find anywhere on a line).
     pub fn from_text(text: &str) -> Self {
+        const MARKERS: [&str; 5] = [
+            "cuirass:",
+            "nosec",
+            "noqa",
+            "allowlist secret",
+            "gitleaks:allow",
+        ];
         let mut out = Self::default();
-        for (index, line) in text.lines().enumerate() {
-            if !(line.contains("cuirass:")
-                || line.contains("nosec")
-                || line.contains("noqa")
-                || line.contains("allowlist secret")
-                || line.contains("gitleaks:allow"))
-            {
+        let bytes = text.as_bytes();
+        // Every text file of a project comes through here and almost none has a marker: one
+        // vectorised search per marker, then only the lines that hold one.
+        let mut hits: Vec<usize> = MARKERS
+            .iter()
+            .flat_map(|marker| memchr::memmem::find_iter(bytes, marker.as_bytes()))
+            .collect();
+        if hits.is_empty() {
+            return out;
+        }
+        hits.sort_unstable();
+        let mut line_no: usize = 1;
+        let mut counted = 0;
+        let mut previous_start = None;
+        for at in hits {
+            let start = memchr::memrchr(b'\n', bytes.get(..at).unwrap_or(&[])).map_or(0, |i| i + 1);
+            if previous_start == Some(start) {
                 continue;
             }
-            let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            line_no += memchr::memchr_iter(b'\n', bytes.get(counted..start).unwrap_or(&[])).count();
+            counted = start;
+            previous_start = Some(start);
+            let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or(&[]))
+                .map_or(text.len(), |i| start + i);
+            let Some(line) = text.get(start..end) else {
+                continue;
+            };
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
             out.add_from_comment(line, Position::new(line_no, 1));
         }
         out
@@ -337,6 +363,24 @@ mod tests {
         assert!(!parse_line("x  # nosecurity").suppresses(&SHELL, &[1]));
         assert!(!parse_line("x  # pragma: allowlist secret").suppresses(&SHELL, &[1]));
         assert!(!parse_line("x  # nosec").suppresses(&SHELL, &[2]));
+    }
+
+    #[test]
+    fn text_lines_are_found_wherever_the_markers_are() {
+        let text = "a\r\nb  # nosec B602  # noqa: S602\r\n\nc\nd  # cuirass: ignore\n# noqa: S602";
+        let found = Suppressions::from_text(text);
+        for (line, suppressed) in [
+            (1, false),
+            (2, true),
+            (3, false),
+            (4, false),
+            (5, true),
+            (6, true),
+        ] {
+            assert_eq!(found.suppresses(&SHELL, &[line]), suppressed, "line {line}");
+        }
+        assert!(!Suppressions::from_text("").suppresses(&SHELL, &[1]));
+        assert!(!Suppressions::from_text("no markers\nhere\n").suppresses(&SHELL, &[1]));
     }
 
     #[test]

@@ -32,6 +32,19 @@ pub struct SourceText {
 /// `max_size` bytes, unreadable and binary files are an `Err` notice (the file is skipped).
 pub fn read_source(entry: &FileEntry, max_size: u64, python: bool) -> Result<SourceText, Notice> {
     let bytes = read_bytes(entry, max_size)?;
+    // The common case, UTF-8 with no byte-order mark or other declared encoding, keeps the
+    // buffer as the text instead of copying it.
+    let plain = utf16_bom(&bytes).is_none()
+        && !bytes.starts_with(b"\xEF\xBB\xBF")
+        && !(python
+            && coding_declaration(&bytes)
+                .is_some_and(|(label, _)| lookup_encoding(&label) != Some(UTF_8)));
+    if plain {
+        return match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceText { text, notice: None }),
+            Err(err) => decode(err.as_bytes(), python, &entry.display),
+        };
+    }
     decode(&bytes, python, &entry.display)
 }
 
@@ -44,8 +57,10 @@ fn read_bytes(entry: &FileEntry, max_size: u64) -> Result<Vec<u8>, Notice> {
         Notice::new(NoticeKind::Unreadable, entry.display.clone(), message)
     };
     let file = std::fs::File::open(&entry.path).map_err(|e| unreadable(&e))?;
+    // Sized once from the metadata (a hint: the file may change while it is read).
+    let expected = file.metadata().map_or(0, |m| m.len()).min(max_size);
     let mut reader = file.take(max_size.saturating_add(1));
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
     // The head first: a binary file is recognised without reading the rest of it.
     let mut head = (&mut reader).take(SNIFF_LEN as u64);
     head.read_to_end(&mut bytes).map_err(|e| unreadable(&e))?;
