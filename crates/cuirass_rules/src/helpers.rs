@@ -289,38 +289,85 @@ pub fn identifier_words(text: &str) -> Vec<String> {
     words
 }
 
+/// Whether the last of [`identifier_words`] of `name` is one of `words` (lower-case). Rules ask
+/// this of every name they meet: ASCII names are split without allocating.
+pub fn last_identifier_word_in(name: &str, words: &[&str]) -> bool {
+    if !name.is_ascii() {
+        return identifier_words(name)
+            .last()
+            .is_some_and(|last| words.contains(&last.as_str()));
+    }
+    let mut last: &[u8] = &[];
+    ascii_words(name.as_bytes(), |word| {
+        last = word;
+        false
+    });
+    words
+        .iter()
+        .any(|w| w.as_bytes().eq_ignore_ascii_case(last))
+        && !last.is_empty()
+}
+
+/// Whether any of [`identifier_words`] of `name` is one of `words` (lower-case); ASCII names are
+/// split without allocating.
+pub fn any_identifier_word_in(name: &str, words: &[&str]) -> bool {
+    if !name.is_ascii() {
+        return identifier_words(name)
+            .iter()
+            .any(|word| words.contains(&word.as_str()));
+    }
+    ascii_words(name.as_bytes(), |word| {
+        words
+            .iter()
+            .any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+    })
+}
+
+/// Calls `found` with each word of an ASCII identifier (original case), in order, until it
+/// returns true; returns whether it did. The splitting rules of [`identifier_words`].
+fn ascii_words<'b>(bytes: &'b [u8], mut found: impl FnMut(&'b [u8]) -> bool) -> bool {
+    let mut start: Option<usize> = None;
+    for (index, &c) in bytes.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if let Some(from) = start.take()
+                && found(bytes.get(from..index).unwrap_or_default())
+            {
+                return true;
+            }
+            continue;
+        }
+        let Some(from) = start else {
+            start = Some(index);
+            continue;
+        };
+        let previous = bytes.get(index - 1).copied().unwrap_or(b' ');
+        let next = bytes.get(index + 1).copied();
+        let boundary = (previous.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (previous.is_ascii_alphabetic() && c.is_ascii_digit())
+            || (previous.is_ascii_digit() && c.is_ascii_alphabetic())
+            || (previous.is_ascii_uppercase()
+                && c.is_ascii_uppercase()
+                && next.is_some_and(|n| n.is_ascii_lowercase()));
+        if boundary {
+            if found(bytes.get(from..index).unwrap_or_default()) {
+                return true;
+            }
+            start = Some(index);
+        }
+    }
+    start.is_some_and(|from| found(bytes.get(from..).unwrap_or_default()))
+}
+
 /// [`identifier_words`] for ASCII text (nearly every identifier), without decoding characters:
 /// rules call it for every logger, host and path name they meet.
 fn ascii_identifier_words(bytes: &[u8]) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous: Option<u8> = None;
-    for (index, &c) in bytes.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous = None;
-            continue;
-        }
-        let next = bytes.get(index + 1).copied();
-        let boundary = previous.is_some_and(|p| {
-            (p.is_ascii_lowercase() && c.is_ascii_uppercase())
-                || (p.is_ascii_alphabetic() && c.is_ascii_digit())
-                || (p.is_ascii_digit() && c.is_ascii_alphabetic())
-                || (p.is_ascii_uppercase()
-                    && c.is_ascii_uppercase()
-                    && next.is_some_and(|n| n.is_ascii_lowercase()))
-        });
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.push(char::from(c.to_ascii_lowercase()));
-        previous = Some(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
+    let mut words = Vec::with_capacity(4);
+    ascii_words(bytes, |word| {
+        let mut lower = String::with_capacity(word.len());
+        lower.extend(word.iter().map(|b| char::from(b.to_ascii_lowercase())));
+        words.push(lower);
+        false
+    });
     words
 }
 
@@ -868,7 +915,7 @@ pub fn imports_module(semantic: &SemanticModel<'_>, root: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::identifier_words;
+    use super::{any_identifier_word_in, identifier_words, last_identifier_word_in};
 
     #[test]
     fn identifier_words_split_snake_camel_and_digits() {
@@ -878,6 +925,13 @@ mod tests {
         assert_eq!(identifier_words("X-Auth-Token"), ["x", "auth", "token"]);
         assert_eq!(identifier_words("apikey"), ["apikey"]);
         assert!(identifier_words("__").is_empty());
+        assert!(last_identifier_word_in("audit_logger_", &["log", "logger"]));
+        assert!(last_identifier_word_in("_LOG", &["log", "logger"]));
+        assert!(!last_identifier_word_in("catalog", &["log", "logger"]));
+        assert!(!last_identifier_word_in("log_level", &["log", "logger"]));
+        assert!(any_identifier_word_in("CACHE_PATH_2", &["path"]));
+        assert!(!any_identifier_word_in("xpathy", &["path"]));
+        assert!(!any_identifier_word_in("name", &["path"]));
         // The ASCII path and the general one agree.
         assert_eq!(identifier_words("héPassword_x"), ["hé", "password", "x"]);
         for text in [

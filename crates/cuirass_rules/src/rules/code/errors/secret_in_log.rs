@@ -5,8 +5,8 @@ use cuirass_python::{Ranged, TextRange, with_stack};
 use crate::checker::{Call, Context, Node};
 use crate::declare_rule;
 use crate::helpers::{
-    constructed_by, identifier_words, is_constant_value, secret_kind, str_value, terminal_name,
-    value_name,
+    constructed_by, identifier_words, is_constant_value, last_identifier_word_in, secret_kind,
+    str_value, terminal_name, value_name,
 };
 
 declare_rule! {
@@ -201,9 +201,7 @@ fn log_call(ctx: &Context<'_>, call: &Call<'_>) -> Option<(String, bool)> {
 
 /// `log`, `logger`, `_LOG`, `audit_logger`, `app_log`.
 fn looks_like_logger(name: &str) -> bool {
-    identifier_words(name)
-        .last()
-        .is_some_and(|word| matches!(word.as_str(), "log" | "logger"))
+    last_identifier_word_in(name, &["log", "logger"])
 }
 
 /// A secret-named value inside a logged argument.

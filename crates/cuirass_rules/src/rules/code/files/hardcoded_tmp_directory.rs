@@ -3,7 +3,7 @@ use cuirass_python::ast::{Expr, Stmt};
 
 use crate::checker::{Context, Node};
 use crate::declare_rule;
-use crate::helpers::{identifier_words, leading_literal, str_value, terminal_name};
+use crate::helpers::{any_identifier_word_in, leading_literal, str_value, terminal_name};
 
 declare_rule! {
     /// ## What it does
@@ -245,9 +245,7 @@ fn check(ctx: &mut Context<'_>, node: &Node<'_>) {
 }
 
 fn is_path_name(name: &str) -> bool {
-    identifier_words(name)
-        .iter()
-        .any(|word| PATH_WORDS.contains(&word.as_str()))
+    any_identifier_word_in(name, PATH_WORDS)
 }
 
 fn report_if_tmp(ctx: &mut Context<'_>, value: &Expr) {

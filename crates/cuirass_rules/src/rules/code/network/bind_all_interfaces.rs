@@ -3,7 +3,7 @@ use cuirass_python::ast::{self, Expr, Stmt};
 
 use crate::checker::{Call, Context, Node};
 use crate::declare_rule;
-use crate::helpers::{identifier_words, str_value, terminal_name};
+use crate::helpers::{last_identifier_word_in, str_value, terminal_name};
 
 declare_rule! {
     /// ## What it does
@@ -253,9 +253,7 @@ fn check_assignment(ctx: &mut Context<'_>, target: &Expr, value: &Expr) {
 
 /// Whether a name (`HOST`, `bind_address`, `--listen-addr`) holds a bind address.
 fn is_host_name(name: &str) -> bool {
-    identifier_words(name)
-        .last()
-        .is_some_and(|word| HOST_WORDS.contains(&word.as_str()))
+    last_identifier_word_in(name, HOST_WORDS)
 }
 
 /// Whether `expr` is a literal address meaning "every interface" (with an optional port).
