@@ -34,7 +34,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Pass `httponly=True` for every cookie scripts do not need to read (sessions and tokens
-    /// never need to be). `cuirass.sessions` issues session cookies with `HttpOnly` set.
+    /// never need to be). `cuirass.web`'s middleware adds `HttpOnly` to any cookie that lacks
+    /// it.
     ///
     /// ## References
     /// - [CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag](https://cwe.mitre.org/data/definitions/1004.html)

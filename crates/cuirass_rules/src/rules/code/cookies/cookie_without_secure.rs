@@ -39,8 +39,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Pass `secure=True` (and `httponly=True`, `samesite="Lax"`) for every cookie that
-    /// identifies the user, and serve the site over HTTPS only. `cuirass.sessions` issues
-    /// server-side session cookies with all three set.
+    /// identifies the user, and serve the site over HTTPS only. `cuirass.web`'s middleware adds
+    /// all three to any cookie that lacks them.
     ///
     /// ## References
     /// - [CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)

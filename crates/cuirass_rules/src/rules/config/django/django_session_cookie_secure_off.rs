@@ -34,8 +34,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set `SESSION_COOKIE_SECURE = True` in the deployed settings (and serve the site over
-    /// HTTPS only: `SECURE_SSL_REDIRECT`, HSTS). `cuirass.sessions` sets `Secure`, `HttpOnly`
-    /// and `SameSite` on its session cookies.
+    /// HTTPS only: `SECURE_SSL_REDIRECT`, HSTS). `cuirass.web.DjangoSecurityMiddleware` adds
+    /// `Secure`, `HttpOnly` and `SameSite` to any cookie that lacks them.
     ///
     /// ## References
     /// - [CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)

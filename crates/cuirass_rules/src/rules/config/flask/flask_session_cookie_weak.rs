@@ -45,7 +45,8 @@ declare_rule! {
     /// ## Fix
     /// Set `SESSION_COOKIE_SECURE = True` and `SESSION_COOKIE_SAMESITE = "Lax"` in the deployed
     /// configuration and leave `SESSION_COOKIE_HTTPONLY` at its default. `cuirass.sessions`
-    /// issues server-side session cookies with `Secure`, `HttpOnly` and `SameSite` set.
+    /// keeps sessions server-side behind an opaque id, and `cuirass.web`'s middleware adds
+    /// `Secure`, `HttpOnly` and `SameSite` to any cookie that lacks them.
     ///
     /// ## References
     /// - [CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)
