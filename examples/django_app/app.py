@@ -4,8 +4,9 @@ Run it from ``examples/`` (see README.md)::
 
     DJANGO_SETTINGS_MODULE=django_app.settings python -m django runserver
 
-What comes from cuirass: the login flow in ``accounts.py`` (passwords, TOTP, sessions,
-lockout), :func:`cuirass.rbac.django_require_permission` on the views,
+What comes from cuirass: the login flow in ``../accounts.py``, which the three examples
+share (passwords, TOTP, sessions, lockout);
+:func:`cuirass.rbac.django_require_permission` on the views,
 ``cuirass.web.DjangoSecurityMiddleware`` (in ``settings.MIDDLEWARE``: security headers, the CSP
 nonce in ``templates/index.html``, the HTTPS redirect, cookie flags, the generic 500 page) and
 :func:`cuirass.monitor.metrics_text` at ``/metrics`` for clients on this host.
@@ -20,6 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -30,8 +32,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cuirass import rbac
 from cuirass.monitor import CONTENT_TYPE, metrics_text
 from cuirass.sessions import Session
-
-from .accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 
 View = TypeVar("View", bound=Callable[..., Any])
 _UNSET: Any = object()

@@ -41,7 +41,7 @@ SECRET_KEY = _secret_key()
 DEBUG = False
 ALLOWED_HOSTS = env("EXAMPLE_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"], cast=_host_names)
 
-# No database and no Django apps: accounts live in accounts.py, sessions in cuirass's store.
+# No database and no Django apps: accounts live in ../accounts.py, sessions in cuirass's store.
 INSTALLED_APPS: list[str] = []
 DATABASES: dict[str, Any] = {}
 MIDDLEWARE = [

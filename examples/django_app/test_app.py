@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from accounts import SESSION_COOKIE, Accounts, Config, UserDirectory
 from django.core import checks
 from django.http import HttpResponse
 from django.test import Client, override_settings
@@ -29,7 +30,6 @@ from cuirass.exceptions import EnvVarError
 from cuirass.monitor import LockoutPolicy
 from django_app import app as django_app
 from django_app import settings as settings_module
-from django_app.accounts import SESSION_COOKIE, Accounts, Config, UserDirectory
 
 # Generated, so no password is written in the code; one set per test module (Argon2 is slow).
 PASSWORDS = {name: passwords.generate() for name in ("viewer", "editor", "boss", "root")}

@@ -4,8 +4,9 @@ Run it from ``examples/`` (see README.md)::
 
     uvicorn --factory fastapi_app.app:create_app
 
-What comes from cuirass: the login flow in ``accounts.py`` (passwords, TOTP, sessions,
-lockout), :func:`cuirass.rbac.fastapi_require_permission` as route dependencies,
+What comes from cuirass: the login flow in ``../accounts.py``, which the three examples
+share (passwords, TOTP, sessions, lockout);
+:func:`cuirass.rbac.fastapi_require_permission` as route dependencies,
 :class:`cuirass.web.ASGISecurityHeadersMiddleware` (security headers, the CSP nonce in
 ``templates/index.html``, the HTTPS redirect, cookie flags, the generic 500 page) and
 :func:`cuirass.monitor.metrics_text` at ``/metrics`` for clients on this host.
@@ -17,6 +18,7 @@ import ipaddress
 import pathlib
 from typing import Annotated, Any
 
+from accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -26,8 +28,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cuirass import rbac, web
 from cuirass.monitor import CONTENT_TYPE, metrics_text
 from cuirass.sessions import Session
-
-from .accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 
 HERE = pathlib.Path(__file__).resolve().parent
 # Where a request's validated session is kept, so it is looked up once per request.

@@ -8,6 +8,7 @@ import pathlib
 
 import httpx2
 import pytest
+from accounts import SESSION_COOKIE, Config, UserDirectory
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webcheck import (
@@ -22,7 +23,6 @@ from webcheck import (
 from cuirass import mfa, passwords
 from cuirass.exceptions import EnvVarError
 from cuirass.monitor import LockoutPolicy
-from fastapi_app.accounts import SESSION_COOKIE, Config, UserDirectory
 from fastapi_app.app import create_app
 
 # Generated, so no password is written in the code; one set per test module (Argon2 is slow).

@@ -4,8 +4,9 @@ Run it from ``examples/`` (see README.md)::
 
     flask --app flask_app.app run
 
-What comes from cuirass: the login flow in ``accounts.py`` (passwords, TOTP, sessions,
-lockout), :func:`cuirass.rbac.flask_require_permission` on the views,
+What comes from cuirass: the login flow in ``../accounts.py``, which the three examples
+share (passwords, TOTP, sessions, lockout);
+:func:`cuirass.rbac.flask_require_permission` on the views,
 :func:`cuirass.web.install_flask` (security headers, the CSP nonce in ``templates/index.html``,
 the HTTPS redirect, cookie flags, the generic 500 page) and :func:`cuirass.monitor.metrics_wsgi_app`
 at ``/metrics`` for clients on this host.
@@ -18,6 +19,7 @@ import pathlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 from flask import Flask, Response, abort, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -26,8 +28,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from cuirass import rbac, web
 from cuirass.monitor import metrics_wsgi_app
 from cuirass.sessions import Session
-
-from .accounts import POLICY, SESSION_COOKIE, Accounts, Config, Reply
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 View = TypeVar("View", bound=Callable[..., Any])

@@ -7,6 +7,7 @@ import logging
 import pathlib
 
 import pytest
+from accounts import SESSION_COOKIE, Config, UserDirectory
 from flask import Flask
 from flask.testing import FlaskClient
 from webcheck import (
@@ -22,7 +23,6 @@ from werkzeug.test import TestResponse
 from cuirass import mfa, passwords
 from cuirass.exceptions import EnvVarError
 from cuirass.monitor import LockoutPolicy
-from flask_app.accounts import SESSION_COOKIE, Config, UserDirectory
 from flask_app.app import create_app
 
 # Generated, so no password is written in the code; one set per test module (Argon2 is slow).

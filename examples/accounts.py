@@ -1,9 +1,8 @@
 """Accounts, sessions and the login flow, with no web framework in sight.
 
-The Flask, Django and FastAPI examples share this module word for word (each directory holds
-its own copy, so any one of them can be copied out alone; ``examples/test_examples.py`` keeps
-the copies identical). The framework code in ``app.py`` only turns requests into these calls
-and :class:`Reply` objects back into responses.
+The Flask, Django and FastAPI examples share this module (run them from ``examples/``, which
+puts it on the import path). The framework code in each ``app.py`` only turns requests into
+these calls and :class:`Reply` objects back into responses.
 
 What it shows:
 
