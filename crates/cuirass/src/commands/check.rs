@@ -442,7 +442,7 @@ fn cross_module_taint(
     analyze: impl Fn(&FileEntry, &AnalysisOptions) -> FileOutcome + Sync,
 ) {
     let modules: Vec<cuirass_rules::ModuleTaint> = outcomes
-        .iter_mut()
+        .iter()
         .filter_map(|outcome| outcome.taint.clone())
         .collect();
     if modules.len() < 2 {
